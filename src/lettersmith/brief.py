@@ -1,0 +1,209 @@
+"""Reading a brief (``brief.yaml``) strictly: unknown keys, wrong types and bad
+values are errors that name the file and line."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import LettersmithError, suggest
+from .yamlfile import LineDict, LineList, load_yaml
+
+# key: (accepted Python types, what to tell the user)
+TOP_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "template": ((str,), "a template name such as letter or congressional-letter"),
+    "date": ((dt.date, str), "a date written YYYY-MM-DD"),
+    "to": ((str, dict), "a recipient id, or a mapping with name, title, address, salutation"),
+    "via": ((str,), "how it is sent, e.g. email"),
+    "subject": ((str,), "the Re: line"),
+    "vars": ((dict,), "a mapping of variable names to values"),
+    "body": ((list,), "a list of blocks (text, argument, heading, asks, quote)"),
+    "closing": ((str,), "the closing paragraph"),
+    "signoff": ((str,), "the sign-off, e.g. Sincerely,"),
+    "signatories": ((str, list, dict), "a signatories list id, or a list of names"),
+    "contact": ((str,), "the contact line"),
+    "cc": ((str, list), "a list of people copied"),
+    "notes": ((dict,), "a mapping with placement and numbering"),
+    "citations": ((dict,), "a mapping with style, subsequent and ibid"),
+    "library": ((str,), "the library folder, relative to the brief"),
+    "letterhead": ((str,), "a .docx letterhead, relative to the brief"),
+    "author": ((str,), "the author recorded in the document properties"),
+    "salutation": ((str,), "the salutation, when the recipient's is not wanted"),
+}
+BLOCK_KEYS = {"text": (str,), "argument": (str,), "heading": (str,), "asks": (list,),
+              "quote": (str,), "vars": (dict,), "level": (int,), "intro": (str,)}
+BLOCK_KINDS = ("text", "argument", "heading", "asks", "quote")
+CHOICES = {
+    ("notes", "placement"): ("footnotes", "endnotes"),
+    ("notes", "numbering"): ("arabic", "lower-roman", "upper-roman"),
+    ("citations", "style"): ("letters",),
+    ("citations", "subsequent"): ("supra", "short", "full"),
+    ("citations", "ibid"): (True, False),
+}
+SIGNATORY_KEYS = {"use": (str,), "signers": (list,), "columns": (int,), "sort": (bool,),
+                  "per-row": (int,), "title": (str,)}
+
+
+@dataclass
+class Block:
+    """One body entry of a brief."""
+
+    kind: str  # text | argument | heading | asks | quote
+    value: Any
+    vars: dict[str, Any]
+    line: int
+    level: int = 2
+    intro: str = ""
+
+
+@dataclass
+class Brief:
+    path: Path
+    data: LineDict
+    body: list[Block] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key)
+
+    @property
+    def date(self) -> dt.date:
+        value = self.data.get("date")
+        if isinstance(value, dt.date):
+            return value
+        if value is None:
+            return dt.date.today()
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise LettersmithError(f"date {value!r} is not a date", file=self.path,
+                                   line=self.line("date"), hint="write it as YYYY-MM-DD") from None
+
+    @property
+    def library_root(self) -> Path | None:
+        value = self.data.get("library")
+        return (self.path.parent / value) if value else None
+
+    @property
+    def letterhead(self) -> Path | None:
+        value = self.data.get("letterhead")
+        if not value:
+            return None
+        path = self.path.parent / value
+        if not path.is_file():
+            raise LettersmithError(f"letterhead {value!r} does not exist", file=self.path,
+                                   line=self.line("letterhead"),
+                                   hint=f"looked for {path}; give a path relative to the brief")
+        return path
+
+    def setting(self, group: str, key: str, default: Any) -> Any:
+        return (self.data.get(group) or {}).get(key, default)
+
+
+def _type_error(file: Path, line: int, where: str, expected: str, got: Any) -> LettersmithError:
+    return LettersmithError(f"{where} should be {expected}, not {type(got).__name__} {got!r}"[:300],
+                            file=file, line=line)
+
+
+def read_brief(path: Path) -> Brief:
+    """Read and validate the brief at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LettersmithError("no such brief", file=path,
+                               hint="give the path of a .yaml brief") from None
+    except UnicodeDecodeError as err:
+        raise LettersmithError(f"the brief is not UTF-8 text ({err.reason})", file=path) from None
+    data = load_yaml(text, path)
+    if data is None:
+        raise LettersmithError("the brief is empty", file=path, line=1,
+                               hint="a brief needs at least 'to:' and 'body:'")
+    if not isinstance(data, LineDict):
+        raise LettersmithError("a brief must be a mapping of keys to values", file=path, line=1,
+                               hint="start lines with 'template:', 'to:', 'body:' ...")
+    for key, value in data.items():
+        line = data.line_of(key)
+        if key not in TOP_KEYS:
+            raise LettersmithError(f"unknown key {key!r} in the brief", file=path, line=line,
+                                   hint=suggest(str(key), TOP_KEYS)
+                                   or "allowed keys: " + ", ".join(TOP_KEYS))
+        types, expected = TOP_KEYS[key]
+        if value is None or not isinstance(value, types) or isinstance(value, bool):
+            raise _type_error(path, line, key, expected, value)
+    for group in ("notes", "citations"):
+        settings = data.get(group) or {}
+        for key, value in settings.items():
+            line = settings.line_of(key)
+            choices = CHOICES.get((group, key))
+            if choices is None:
+                allowed = [k for g, k in CHOICES if g == group]
+                raise LettersmithError(f"unknown key {key!r} under {group}", file=path, line=line,
+                                       hint=suggest(str(key), allowed) or "allowed: " + ", ".join(allowed))
+            if value not in choices or (isinstance(value, bool) != isinstance(choices[0], bool)):
+                raise LettersmithError(
+                    f"{group}.{key} cannot be {value!r}", file=path, line=line,
+                    hint="choose one of: " + ", ".join(str(c).lower() for c in choices))
+    _check_signatories(path, data)
+    brief = Brief(path, data)
+    brief.body = _read_body(path, data)
+    brief.date  # validate early  # noqa: B018
+    return brief
+
+
+def _check_signatories(path: Path, data: LineDict) -> None:
+    value = data.get("signatories")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in SIGNATORY_KEYS:
+                raise LettersmithError(f"unknown key {key!r} under signatories", file=path,
+                                       line=value.line_of(key),
+                                       hint=suggest(str(key), SIGNATORY_KEYS)
+                                       or "allowed: " + ", ".join(SIGNATORY_KEYS))
+            if not isinstance(item, SIGNATORY_KEYS[key]):
+                raise _type_error(path, value.line_of(key), f"signatories.{key}",
+                                  SIGNATORY_KEYS[key][0].__name__, item)
+        if "use" not in value and "signers" not in value:
+            raise LettersmithError("signatories needs 'use: LIST-ID' or 'signers: [...]'",
+                                   file=path, line=data.line_of("signatories"))
+
+
+def _read_body(path: Path, data: LineDict) -> list[Block]:
+    body = data.get("body")
+    if body is None:
+        return []
+    blocks = []
+    for index, entry in enumerate(body):
+        line = body.line_of(index) if isinstance(body, LineList) else data.line_of("body")
+        if isinstance(entry, str):  # a bare string is a text block
+            blocks.append(Block("text", entry, {}, line))
+            continue
+        if not isinstance(entry, dict):
+            raise LettersmithError(f"body item {index + 1} should be a mapping such as "
+                                   "'- argument: ID' or '- text: ...'", file=path, line=line)
+        kinds = [k for k in entry if k in BLOCK_KINDS]
+        for key in entry:
+            if key not in BLOCK_KEYS:
+                raise LettersmithError(f"unknown key {key!r} in body item {index + 1}", file=path,
+                                       line=entry.line_of(key),
+                                       hint=suggest(str(key), BLOCK_KEYS)
+                                       or "a body item is one of: " + ", ".join(BLOCK_KINDS))
+            value = entry[key]
+            if not isinstance(value, BLOCK_KEYS[key]) or isinstance(value, bool):
+                raise _type_error(path, entry.line_of(key), key,
+                                  "a list" if key == "asks" else "a mapping" if key == "vars"
+                                  else "a number" if key == "level" else "text", value)
+        if len(kinds) != 1:
+            raise LettersmithError(
+                f"body item {index + 1} must have exactly one of: " + ", ".join(BLOCK_KINDS)
+                + (f" (it has {', '.join(kinds)})" if kinds else ""), file=path, line=line)
+        kind = kinds[0]
+        blocks.append(Block(kind, entry[kind], dict(entry.get("vars") or {}), entry.line_of(kind),
+                            level=int(entry.get("level", 2)), intro=str(entry.get("intro", ""))))
+    return blocks

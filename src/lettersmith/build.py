@@ -1,0 +1,94 @@
+"""The pipeline: brief + library -> Markdown -> Document (numbered, cited)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .brief import Brief, read_brief
+from .cite import CiteSettings, apply_citations
+from .errors import LetterWarning
+from .library import Library, load_library
+from .parse import parse_markdown
+from .render import Draft, Renderer
+
+
+@dataclass
+class Letter:
+    """A built letter: the brief, its Markdown draft and the numbered document."""
+
+    brief: Brief
+    library: Library
+    draft: Draft
+    doc: m.Document
+
+    @property
+    def warnings(self) -> list[LetterWarning]:
+        return self.draft.warnings
+
+
+_RENDERERS: dict[int, Renderer] = {}
+
+
+def renderer_for(library: Library) -> Renderer:
+    """One Jinja environment per library per process."""
+    key = id(library)
+    if key not in _RENDERERS:
+        _RENDERERS[key] = Renderer(library)
+    return _RENDERERS[key]
+
+
+def library_for(brief: Brief, override: Path | None) -> Library:
+    """``--library`` wins, then the brief's ``library:``, then the current folder."""
+    root = override or brief.library_root or Path.cwd()
+    return load_library(root)
+
+
+def build_letter(brief_path: Path, library_dir: Path | None = None) -> Letter:
+    """Read, render, parse and cite one brief."""
+    brief = read_brief(brief_path)
+    library = library_for(brief, library_dir)
+    draft = renderer_for(library).render(brief)
+    doc = document_from(draft, brief, library)
+    return Letter(brief, library, draft, doc)
+
+
+def document_from(draft: Draft, brief: Brief, library: Library) -> m.Document:
+    blocks = parse_markdown(draft.markdown)
+    settings = m.NoteSettings(
+        placement=brief.setting("notes", "placement", "footnotes"),
+        numbering=brief.setting("notes", "numbering", "arabic"))
+    doc = m.Document(blocks, meta=_meta(draft, brief, library), note_settings=settings)
+
+    def lookup(source_id: str, line: int | None) -> dict[str, Any]:
+        return library.get("source", source_id, file=brief.path, line=line).data
+
+    apply_citations(doc, lookup, CiteSettings(
+        subsequent=brief.setting("citations", "subsequent", "supra"),
+        ibid=brief.setting("citations", "ibid", True), numbering=settings.numbering))
+    for div in m.walk(doc.blocks, into_notes=False):
+        if isinstance(div, m.Div) and div.kind == "snippet":
+            div.attrs.update(draft.snippets.get(div.attrs.get("id", ""), {}))
+            cited = [s for n in m.walk(div.blocks) if isinstance(n, m.Note) for s in n.sources]
+            div.attrs["sources"] = ",".join(dict.fromkeys(cited))
+    return doc
+
+
+def _meta(draft: Draft, brief: Brief, library: Library) -> dict[str, Any]:
+    tags: list[str] = []
+    for attrs in draft.snippets.values():
+        tags.extend(t for t in attrs.get("tags", "").split(",") if t)
+    author = brief.get("author")
+    if not author and draft.signatories and draft.signatories.signers:
+        signers = draft.signatories.signers
+        author = signers[0].name + (" et al." if len(signers) > 1 else "")
+    return {
+        "title": brief.get("subject") or brief.name,
+        "subject": brief.get("subject") or "",
+        "author": author or "",
+        "keywords": list(dict.fromkeys(tags)),
+        "date": brief.date.isoformat(),
+        "recipient": draft.recipient.get("name", ""),
+        "brief": str(brief.path),
+    }
