@@ -101,6 +101,7 @@ def _note(note: m.Note, state: _State) -> None:
     for block in note.blocks:
         for container in _inline_lists(block):
             container[:] = _note_inlines(container, note, state, cited)
+            _end_sentence(container)
     note.sources = list(dict.fromkeys(source for source, _ in cited))
     # The next note may say Id. only when this one cites exactly one authority.
     state.chain = cited[-1] if len(note.sources) == 1 else None
@@ -134,7 +135,6 @@ def _note_inlines(inlines: list[m.Inline], note: m.Note, state: _State,
             out.append(node)
         else:
             out.append(node)
-    _end_sentence(out)
     return out
 
 
@@ -202,7 +202,7 @@ def _form(item: m.CiteItem, source: dict[str, Any], note: m.Note, state: _State,
             if note.number - state.last_note.get(item.id, first) > 5:
                 return style.full_form(source, item.locator)
             return style.short_form(source, item.locator)
-        if kind in style.STATUTE_TYPES or settings.subsequent == "short":
+        if kind in style.STATUTE_TYPES or settings.subsequent == "short" or first == note.number:
             return style.short_form(source, item.locator)
         ref = m.NoteRef(first, m.format_number(first, settings.numbering))
         return style.supra_form(source, ref, item.locator)

@@ -24,6 +24,23 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _CITE_SPAN = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
 
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str, filename: str, first_line: int) -> str:
+    """Text Word can hold: a manual line break (\\x0b) becomes a line break; other
+    control characters are an error naming where they are."""
+    text = text.replace("\x0b", "\\\n")
+    bad = _BAD_CHARS.search(text)
+    if bad:
+        line = first_line + text.count("\n", 0, bad.start())
+        raise LettersmithError(
+            f"the text holds the control character U+{ord(bad.group()):04X}, which a letter "
+            "cannot contain", file=filename, line=line,
+            hint="delete it (it often comes from copying out of a PDF or an old Word file)")
+    return text
+
+
 def md_escape(text: Any) -> str:
     """Plain text made safe to drop into Markdown (names, titles, quotations)."""
     text = _MD_SPECIAL.sub(r"\\\1", str(text))
@@ -163,6 +180,7 @@ class Renderer:
             source = "\n" * (item.body_line - 1) + item.body
             text = self._render(self._compile(source, shown), context, shown,
                                 available=list(context)).strip()
+            text = clean_text(text, shown, item.body_line)
             self._check_cites(text, shown, item.body_line, draft)
             attrs = {"id": item.id, "hash": text_hash(text), "title": item.title,
                      "origin": str(item.data.get("origin") or ""),
@@ -192,6 +210,7 @@ class Renderer:
         else:
             rendered = self._render(self._compile("\n" * offset + text, filename), context,
                                     filename).strip()
+        rendered = clean_text(rendered, filename, offset + 1)
         self._check_cites(rendered, filename, offset + 1, draft)
         return rendered
 
@@ -229,7 +248,8 @@ class Renderer:
             "signatories": signatories, "contact": brief.get("contact"), "cc": cc,
             "salutation": salutation, "vars": brief.get("vars") or {},
         })
-        draft.markdown = self._render(template, context, template.filename or name).strip() + "\n"
+        markdown = self._render(template, context, template.filename or name).strip() + "\n"
+        draft.markdown = clean_text(markdown, str(brief.path), 1)
         return draft
 
     def template_names(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""lettersmith: advocacy letters from a YAML brief and a snippet library."""
