@@ -1,0 +1,58 @@
+"""The Word writer: one numbered ``Document`` to a .docx letter.
+
+Real footnotes or endnotes, NOTEREF fields for "*supra* note N", letter parts
+as paragraph styles on a letterhead, sign-on lists in columns, signature
+blocks, argument blocks as content controls (with review comments), document
+properties, and a content hash inside the file for safe re-builds.
+This package is the only place lettersmith imports python-docx.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from lettersmith.model import Document
+
+from .blocks import BlockWriter
+from .context import Ctx, referenced_notes
+from .controls import add_review_comments
+from .layout import apply_column_groups, ensure_page_numbers
+from .letterhead import DEFAULT_LETTERHEAD, open_letterhead
+from .notes import NotesWriter, set_number_format
+from .numbering import Numbering
+from .package import docx_was_edited, finalize, letter_datetime, set_core_properties
+from .styles import StyleMap
+
+__all__ = ["render_docx", "docx_was_edited", "DEFAULT_LETTERHEAD"]
+
+
+def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool = False
+                ) -> bytes:
+    """The letter as .docx bytes, laid out on ``letterhead`` (default: the plain one).
+
+    With ``review``, each argument block also gets a Word comment naming its
+    snippet id, title, origin and sources.
+    """
+    word = open_letterhead(letterhead)
+    styles = StyleMap(word.styles.element)
+    ctx = Ctx(word=word, styles=styles,
+              notes=NotesWriter(word, doc.note_settings.placement),
+              numbering=Numbering(word), referenced=referenced_notes(doc))
+    elements = BlockWriter(ctx, word.part).blocks(doc.blocks)
+    body = word.element.body
+    sect = body.find(body.sectPr.tag) if body.sectPr is not None else None
+    for elm in elements:
+        if sect is not None:
+            sect.addprevious(elm)
+        else:
+            body.append(elm)
+    ensure_page_numbers(word, styles)
+    apply_column_groups(ctx)
+    set_number_format(word, doc.note_settings.placement, doc.note_settings.numbering)
+    when = letter_datetime(doc.meta)
+    if review:
+        add_review_comments(word, ctx, when)
+    set_core_properties(word, doc.meta, when)
+    out = io.BytesIO()
+    word.save(out)
+    return finalize(out.getvalue(), when)

@@ -1,0 +1,144 @@
+"""Inlines to runs: text, emphasis, links, notes, and NOTEREF fields."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from lettersmith.model import Code, Emph, Inline, LineBreak, Link, Note, NoteRef, Str, Strong
+
+from .context import bookmark_name
+from .ooxml import clean_text, el, sub, text_el
+
+if TYPE_CHECKING:
+    from docx.opc.part import Part
+
+    from .context import Ctx
+
+
+@dataclass(frozen=True)
+class Fmt:
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: bool = False
+
+
+def run_props(fmt: Fmt, ctx: Ctx) -> etree._Element | None:
+    """The ``w:rPr`` for a formatting state, or None for plain text."""
+    if not (fmt.bold or fmt.italic or fmt.code or fmt.link):
+        return None
+    rpr = el("w:rPr")
+    if fmt.link:
+        sub(rpr, "w:rStyle", {"w:val": ctx.styles.id("Hyperlink")})
+    elif fmt.code:
+        sub(rpr, "w:rStyle", {"w:val": ctx.styles.id("Verbatim Char")})
+    if fmt.bold:
+        sub(rpr, "w:b")
+        sub(rpr, "w:bCs")
+    if fmt.italic:
+        sub(rpr, "w:i")
+        sub(rpr, "w:iCs")
+    return rpr
+
+
+def text_run(text: str, fmt: Fmt, ctx: Ctx) -> etree._Element:
+    """One run; tabs become ``w:tab`` and vertical tabs (Word's line break) ``w:br``."""
+    r = el("w:r")
+    rpr = run_props(fmt, ctx)
+    if rpr is not None:
+        r.append(rpr)
+    for i, line in enumerate(text.split("\x0b")):
+        if i:
+            sub(r, "w:br")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                sub(r, "w:tab")
+            piece = clean_text(piece)
+            if piece:
+                r.append(text_el(piece))
+    return r
+
+
+def _field_run(ctx: Ctx, fmt: Fmt, kind: str | None = None, instr: str | None = None
+               ) -> etree._Element:
+    r = el("w:r")
+    rpr = run_props(fmt, ctx)
+    if rpr is not None:
+        r.append(rpr)
+    if kind:
+        sub(r, "w:fldChar", {"w:fldCharType": kind})
+    if instr:
+        r.append(text_el(instr, "w:instrText"))
+    return r
+
+
+def noteref_field(ref: NoteRef, fmt: Fmt, ctx: Ctx) -> list[etree._Element]:
+    """A ``NOTEREF _RefNoteN \\h`` field whose cached result is the note's label."""
+    label = ref.label or str(ref.number)
+    return [
+        _field_run(ctx, fmt, "begin"),
+        _field_run(ctx, fmt, instr=f" NOTEREF {bookmark_name(ref.number)} \\h "),
+        _field_run(ctx, fmt, "separate"),
+        text_run(label, fmt, ctx),
+        _field_run(ctx, fmt, "end"),
+    ]
+
+
+def note_reference(note: Note, ctx: Ctx) -> list[etree._Element]:
+    """The body's reference run for ``note``, bookmarked when a NOTEREF targets it."""
+    note_id = ctx.notes.add(note, ctx)
+    run = ctx.notes.reference_run(note_id, ctx)
+    if note.number not in ctx.referenced:
+        return [run]
+    bid = str(next(ctx.bookmark_ids))
+    return [el("w:bookmarkStart", {"w:id": bid, "w:name": bookmark_name(note.number)}),
+            run, el("w:bookmarkEnd", {"w:id": bid})]
+
+
+def write_inlines(inlines: list[Inline], parent: etree._Element, ctx: Ctx, part: Part,
+                  fmt: Fmt = Fmt()) -> None:
+    """Append runs for ``inlines`` to ``parent`` (a paragraph or hyperlink).
+
+    ``part`` is the package part the runs live in: links are related from it.
+    """
+    for node in inlines:
+        if isinstance(node, Str):
+            if node.text:
+                parent.append(text_run(node.text, fmt, ctx))
+        elif isinstance(node, Emph):
+            write_inlines(node.children, parent, ctx, part, replace(fmt, italic=not fmt.italic))
+        elif isinstance(node, Strong):
+            write_inlines(node.children, parent, ctx, part, replace(fmt, bold=True))
+        elif isinstance(node, Code):
+            parent.append(text_run(node.text, replace(fmt, code=True), ctx))
+        elif isinstance(node, LineBreak):
+            r = sub(parent, "w:r")
+            sub(r, "w:br")
+        elif isinstance(node, Link):
+            _write_link(node, parent, ctx, part, fmt)
+        elif isinstance(node, NoteRef):
+            parent.extend(noteref_field(node, fmt, ctx))
+        elif isinstance(node, Note):
+            if part is ctx.word.part:
+                parent.extend(note_reference(node, ctx))
+            else:  # a note inside a note: keep its text in brackets
+                from lettersmith.model import plain_text
+                parent.append(text_run(f" [{plain_text(node.blocks)}]", fmt, ctx))
+        # Cite never reaches a writer; anything else unknown is skipped.
+
+
+def _write_link(node: Link, parent: etree._Element, ctx: Ctx, part: Part, fmt: Fmt) -> None:
+    url = clean_text(node.url)
+    if not url or parent.tag == qn("w:hyperlink"):
+        write_inlines(node.children, parent, ctx, part, fmt)
+        return
+    rid = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = el("w:hyperlink", None)
+    link.set(qn("r:id"), rid)
+    link.set(qn("w:history"), "1")
+    parent.append(link)
+    write_inlines(node.children, link, ctx, part, replace(fmt, link=True))

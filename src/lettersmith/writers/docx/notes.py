@@ -1,0 +1,161 @@
+"""Real Word footnotes and endnotes through python-docx's OPC layer.
+
+See WORD-NOTES.md: a ``footnotes.xml`` (or ``endnotes.xml``) part related from
+the document part, starting with the separator notes -1 and 0; each note's
+first run is the ``w:footnoteRef`` mark; the number format goes in every
+``w:sectPr`` (LibreOffice reads only that) and in ``settings.xml``.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from lxml import etree
+
+from lettersmith.model import Note
+
+from .ooxml import (SECTPR_ORDER, SETTINGS_AFTER_NOTEPR, el, insert_ordered, ppr_of, sub,
+                    text_el)
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.parts.document import DocumentPart
+
+    from .context import Ctx
+
+NUM_FMT = {"arabic": "decimal", "lower-roman": "lowerRoman", "upper-roman": "upperRoman"}
+_KINDS = {
+    "footnote": (RT.FOOTNOTES, CT.WML_FOOTNOTES, "/word/footnotes.xml"),
+    "endnote": (RT.ENDNOTES, CT.WML_ENDNOTES, "/word/endnotes.xml"),
+}
+_EMPTY = ('<w:{kind}s xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+          ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>')
+
+
+def _notes_part(doc_part: DocumentPart, kind: str) -> XmlPart:
+    """The document's footnotes/endnotes part as an ``XmlPart``, created if missing.
+
+    python-docx loads an existing notes part as an opaque ``Part``; it is parsed,
+    unrelated, and related again as an ``XmlPart`` under the same name.
+    """
+    reltype, content_type, partname = _KINDS[kind]
+    element = None
+    for rid, rel in list(doc_part.rels.items()):
+        if rel.reltype == reltype and not rel.is_external:
+            old = rel.target_part
+            if isinstance(old, XmlPart):
+                return old
+            element = parse_xml(old.blob)
+            partname = str(old.partname)
+            doc_part.drop_rel(rid)
+    if element is None:
+        element = parse_xml(_EMPTY.format(kind=kind))
+    part = XmlPart(PackURI(partname), content_type, element, doc_part.package)
+    doc_part.relate_to(part, reltype)
+    return part
+
+
+class NotesWriter:
+    """Writes the letter's notes into the footnotes or endnotes part."""
+
+    def __init__(self, word: WordDocument, placement: str) -> None:
+        self.kind = "endnote" if placement == "endnotes" else "footnote"
+        self.part = _notes_part(word.part, self.kind)
+        self.root = self.part.element
+        self._prepare()
+
+    @property
+    def text_style(self) -> str:
+        return "endnote text" if self.kind == "endnote" else "footnote text"
+
+    @property
+    def ref_style(self) -> str:
+        return "endnote reference" if self.kind == "endnote" else "footnote reference"
+
+    def _prepare(self) -> None:
+        """Keep only the separator notes (adding them if missing)."""
+        tag = qn(f"w:{self.kind}")
+        kept: dict[str, etree._Element] = {}
+        for note in list(self.root):
+            if note.tag == tag and note.get(qn("w:type")) in ("separator",
+                                                             "continuationSeparator"):
+                kept[note.get(qn("w:type"))] = note
+            self.root.remove(note)
+        for note_type, note_id, mark in (("separator", "-1", "w:separator"),
+                                         ("continuationSeparator", "0",
+                                          "w:continuationSeparator")):
+            note = kept.get(note_type)
+            if note is None:
+                note = el(f"w:{self.kind}", {"w:type": note_type, "w:id": note_id})
+                p = sub(note, "w:p")
+                ppr = sub(p, "w:pPr")
+                sub(ppr, "w:spacing", {"w:after": "0", "w:line": "240", "w:lineRule": "auto"})
+                sub(sub(p, "w:r"), mark)
+            self.root.append(note)
+        self._taken = {int(n.get(qn("w:id"), "0")) for n in self.root}
+
+    def reference_run(self, note_id: int, ctx: Ctx) -> etree._Element:
+        """The body run ``<w:footnoteReference w:id=N/>`` in the reference style."""
+        r = el("w:r")
+        rpr = sub(r, "w:rPr")
+        sub(rpr, "w:rStyle", {"w:val": ctx.styles.id(self.ref_style)})
+        sub(r, f"w:{self.kind}Reference", {"w:id": str(note_id)})
+        return r
+
+    def add(self, note: Note, ctx: Ctx) -> int:
+        """Write ``note`` into the part and return its id (its number when free)."""
+        from .blocks import write_note_blocks
+
+        note_id = note.number if note.number > 0 else 1
+        while note_id in self._taken:
+            note_id += 1
+        self._taken.add(note_id)
+        elm = el(f"w:{self.kind}", {"w:id": str(note_id)})
+        paras = write_note_blocks(note.blocks, ctx, self.part, ctx.styles.id(self.text_style))
+        if not paras:
+            paras = [el("w:p")]
+            ppr_of(paras[0]).append(el("w:pStyle", {"w:val": ctx.styles.id(self.text_style)}))
+        first = paras[0]
+        mark = el("w:r")
+        sub(sub(mark, "w:rPr"), "w:rStyle", {"w:val": ctx.styles.id(self.ref_style)})
+        sub(mark, f"w:{self.kind}Ref")
+        space = el("w:r")
+        space.append(text_el(" "))
+        ppr = first.find(qn("w:pPr"))
+        index = 0 if ppr is None else first.index(ppr) + 1
+        first.insert(index, mark)
+        first.insert(index + 1, space)
+        elm.extend(paras)
+        self.root.append(elm)
+        return note_id
+
+
+def set_number_format(word: WordDocument, placement: str, numbering: str) -> None:
+    """Write the note number format into every section and into settings."""
+    kind = "endnote" if placement == "endnotes" else "footnote"
+    fmt = NUM_FMT.get(numbering, "decimal")
+    body = word.element.body
+    for sect in body.iter(qn("w:sectPr")):
+        pr = el(f"w:{kind}Pr")
+        sub(pr, "w:numFmt", {"w:val": fmt})
+        insert_ordered(sect, pr, SECTPR_ORDER)
+    settings = word.settings.element
+    pr = settings.find(qn(f"w:{kind}Pr"))
+    if pr is None:
+        pr = el(f"w:{kind}Pr")
+        order = ("footnotePr",) + SETTINGS_AFTER_NOTEPR
+        insert_ordered(settings, pr, order)
+    # CT_FtnDocProps: pos?, numFmt?, numStart?, numRestart?, footnote*
+    for old in pr.findall(qn("w:numFmt")):
+        pr.remove(old)
+    pos = pr.find(qn("w:pos"))
+    numfmt = el("w:numFmt", {"w:val": fmt})
+    if pos is not None:
+        pos.addnext(numfmt)
+    else:
+        pr.insert(0, numfmt)

@@ -1,0 +1,118 @@
+"""Small helpers for building WordprocessingML elements with lxml.
+
+Elements are made through python-docx's parser (``OxmlElement``) so python-docx
+proxies (``Run``, ``Paragraph``) work on them later, e.g. for comments.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+# XML 1.0 forbids C0 controls other than tab/newline/CR, and U+FFFE/U+FFFF.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+# Child order of w:pPr (ECMA-376 CT_PPr), used to insert in the right place.
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
+             "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs",
+             "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+             "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+             "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+             "suppressOverlap", "jc", "textDirection", "textAlignment",
+             "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+             "pPrChange")
+# Child order of w:sectPr after the header/footer references (CT_SectPr).
+SECTPR_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type",
+                "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType",
+                "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
+                "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+# Children of w:settings that must follow w:footnotePr (CT_Settings).
+SETTINGS_AFTER_NOTEPR = ("endnotePr", "compat", "docVars", "rsids", "mathPr",
+                         "attachedSchema", "themeFontLang", "clrSchemeMapping",
+                         "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+                         "forceUpgrade", "captions", "readModeInkLockDown",
+                         "smartTagType", "schemaLibrary", "shapeDefaults",
+                         "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element
+       ) -> etree._Element:
+    """A new element ``tag`` ("w:p") with ``w:``-prefixed attributes and children."""
+    elm = OxmlElement(tag)
+    if attrs:
+        for key, value in attrs.items():
+            elm.set(qn(key), value)
+    for child in children:
+        elm.append(child)
+    return elm
+
+
+def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None
+        ) -> etree._Element:
+    """Append a new child element to ``parent`` and return it."""
+    child = el(tag, attrs)
+    parent.append(child)
+    return child
+
+
+def clean_text(text: str) -> str:
+    """Text safe for XML: forbidden characters dropped, newlines made spaces."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if "\x0b" in text:  # callers split on \x0b first; any left over is dropped
+        text = text.replace("\x0b", "")
+    return _BAD_CHARS.sub("", text)
+
+
+def text_el(text: str, tag: str = "w:t") -> etree._Element:
+    """A ``w:t`` (or ``w:instrText``) keeping leading/trailing spaces."""
+    t = el(tag)
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace():
+        t.set(XML_SPACE, "preserve")
+    return t
+
+
+def local(elm: etree._Element) -> str:
+    """The local name of an element's tag."""
+    return etree.QName(elm).localname
+
+
+def insert_ordered(parent: etree._Element, child: etree._Element,
+                   order: Iterable[str]) -> etree._Element:
+    """Insert ``child`` into ``parent`` before the first sibling that must follow it.
+
+    ``order`` lists local names in schema order; an existing child of the same
+    name is replaced.
+    """
+    order = tuple(order)
+    name = local(child)
+    after = set(order[order.index(name) + 1:]) if name in order else set()
+    for existing in parent:
+        if not isinstance(existing.tag, str):
+            continue
+        if local(existing) == name and existing.tag == child.tag:
+            existing.addprevious(child)
+            parent.remove(existing)
+            return child
+    for existing in parent:
+        if isinstance(existing.tag, str) and local(existing) in after:
+            existing.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def ppr_of(p: etree._Element) -> etree._Element:
+    """The ``w:pPr`` of paragraph ``p``, created first in ``p`` when missing."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    return ppr

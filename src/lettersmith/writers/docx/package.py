@@ -1,0 +1,181 @@
+"""The finished file: document properties, a content hash inside it, stable bytes.
+
+The hash covers every part except ``docProps/custom.xml`` (which holds it), so a
+file lettersmith wrote can be recognised later and any change detected.  Zip
+entries get a fixed timestamp, so the same letter gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import posixpath
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+
+HASH_PROPERTY = "lettersmith-hash"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_CP = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_DEFAULT_CUSTOM = "docProps/custom.xml"
+
+
+def letter_datetime(meta: dict[str, object]) -> dt.datetime:
+    """The letter's date as a UTC datetime (noon), or today when it has none."""
+    value = meta.get("date")
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, 12)
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value[:10])
+            return dt.datetime(day.year, day.month, day.day, 12)
+        except ValueError:
+            pass
+    today = dt.date.today()
+    return dt.datetime(today.year, today.month, today.day, 12)
+
+
+def set_core_properties(word: WordDocument, meta: dict[str, object], when: dt.datetime) -> None:
+    """Title (the subject), author, subject, keywords and dates from ``meta``."""
+    props = word.core_properties
+    title = str(meta.get("title") or meta.get("subject") or "")
+    props.title = title
+    props.subject = str(meta.get("subject") or title)
+    author = meta.get("author") or ""
+    props.author = str(author)
+    props.last_modified_by = str(author)
+    keywords = meta.get("keywords") or []
+    if isinstance(keywords, (list, tuple, set)):
+        keywords = ", ".join(str(k) for k in keywords)
+    props.keywords = str(keywords)
+    props.comments = ""
+    props.category = ""
+    props.revision = 1
+    props.created = when
+    props.modified = when
+
+
+# ------------------------------------------------------------------ the hash
+
+
+def content_hash(entries: dict[str, bytes], skip: str) -> str:
+    """SHA-256 over every part name and content except ``skip``."""
+    digest = hashlib.sha256()
+    for name in sorted(entries):
+        if name == skip:
+            continue
+        data = entries[name]
+        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def _custom_part_name(entries: dict[str, bytes]) -> str | None:
+    rels = entries.get("_rels/.rels")
+    if rels is None:
+        return None
+    for rel in etree.fromstring(rels).iterfind(f"{{{_PR}}}Relationship"):
+        if rel.get("Type") == _RT_CUSTOM and rel.get("TargetMode") != "External":
+            return posixpath.normpath(rel.get("Target", "").lstrip("/"))
+    return None
+
+
+def _custom_xml(existing: bytes | None, value: str) -> bytes:
+    """Custom properties with ``lettersmith-hash`` set to ``value`` (others kept)."""
+    props: list[tuple[str, str]] = []  # (name, inner xml)
+    if existing:
+        for prop in etree.fromstring(existing):
+            name = prop.get("name", "")
+            if name != HASH_PROPERTY and len(prop):
+                props.append((name, etree.tostring(prop[0], encoding="unicode")))
+    props.append((HASH_PROPERTY, f"<vt:lpwstr>{escape(value)}</vt:lpwstr>"))
+    body = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}>{inner}</property>'
+        for pid, (name, inner) in enumerate(props, start=2))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{_CP}" xmlns:vt="{_VT}">{body}</Properties>').encode()
+
+
+def _add_custom_part(entries: dict[str, bytes]) -> str:
+    """Relate and declare a new ``docProps/custom.xml``; return its name."""
+    rels = etree.fromstring(entries["_rels/.rels"])
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    etree.SubElement(rels, f"{{{_PR}}}Relationship", Id=f"rId{n}", Type=_RT_CUSTOM,
+                     Target=_DEFAULT_CUSTOM)
+    entries["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                            standalone=True)
+    types = etree.fromstring(entries["[Content_Types].xml"])
+    etree.SubElement(types, f"{{{_CT}}}Override", PartName="/" + _DEFAULT_CUSTOM,
+                     ContentType=_CT_CUSTOM)
+    entries["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True,
+                                                    encoding="UTF-8", standalone=True)
+    return _DEFAULT_CUSTOM
+
+
+def finalize(blob: bytes, when: dt.datetime) -> bytes:
+    """Record the content hash inside the package and rezip it with fixed timestamps."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as zin:
+        entries = {info.filename: zin.read(info) for info in zin.infolist()}
+    custom = _custom_part_name(entries) or _add_custom_part(entries)
+    entries[custom] = _custom_xml(entries.get(custom), content_hash(entries, custom))
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    names = ["[Content_Types].xml"] + [n for n in entries if n != "[Content_Types].xml"]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, entries[name])
+    return out.getvalue()
+
+
+def recorded_hash(entries: dict[str, bytes]) -> tuple[str | None, str | None]:
+    """(the hash lettersmith recorded, the custom part's name), or Nones."""
+    custom = _custom_part_name(entries)
+    if custom is None or custom not in entries:
+        return None, custom
+    try:
+        root = etree.fromstring(entries[custom])
+    except etree.XMLSyntaxError:
+        return None, custom
+    for prop in root:
+        if prop.get("name") == HASH_PROPERTY and len(prop):
+            return (prop[0].text or "").strip(), custom
+    return None, custom
+
+
+def docx_was_edited(path: Path) -> bool:
+    """True when ``path`` is not exactly the .docx lettersmith wrote there.
+
+    A missing file is not edited (False).  A file without lettersmith's hash,
+    an unreadable file, or one whose parts no longer match the hash is edited
+    (True), so lettersmith never overwrites someone else's work.
+    """
+    path = Path(path)
+    if not path.exists():
+        return False
+    try:
+        with zipfile.ZipFile(path) as zin:
+            entries = {info.filename: zin.read(info) for info in zin.infolist()}
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return True
+    recorded, custom = recorded_hash(entries)
+    if not recorded or custom is None:
+        return True
+    return content_hash(entries, custom) != recorded
