@@ -7,28 +7,52 @@ from pathlib import Path
 import click
 
 from ..cli import fail, user_errors
-from ..errors import LettersmithError
+
+_WHOLE = "\0whole-library"  # what a bare --library stands for
 
 
 @click.command()
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--library", "library_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Library folder (default: the brief's library:, else the current folder).")
+@click.option("--library", "library_opt", is_flag=False, flag_value=_WHOLE, default=None,
+              metavar="[DIR]",
+              help="Check every item of the library (DIR, else the current folder), "
+                   "including blocks no brief uses; with BRIEFs, DIR is their library.")
+@click.option("--stale-after", default="365d", show_default=True, metavar="AGE",
+              help="Warn about facts older than this before the letter's date (365d, 26w, 18m, 1y).")
 @user_errors
-def check(briefs: tuple[Path, ...], library_dir: Path | None) -> None:
-    """Check each BRIEF as build would, and report warnings."""
-    from ..build import build_letter
+def check(briefs: tuple[Path, ...], library_opt: str | None, stale_after: str) -> None:
+    """Check each BRIEF as build would, and report warnings.
 
-    failed = 0
+    Exit status 1 when anything would stop a build; warnings alone leave it 0.
+    """
+    from ..checks import check_brief, check_library, parse_duration
+    from ..library import load_library
+
+    age = parse_duration(stale_after)
+    whole = library_opt == _WHOLE or not briefs
+    library_dir = None if library_opt in (None, _WHOLE) else Path(library_opt)
+    if library_dir is not None and library_dir.suffix in (".yaml", ".yml") and library_dir.is_file():
+        briefs, library_dir, whole = (library_dir, *briefs), None, True  # "--library brief.yaml"
+    if library_dir is not None and not library_dir.is_dir():
+        raise click.BadParameter(f"{library_dir} is not a folder", param_hint="--library")
+    failed = False
     for brief_path in briefs:
-        try:
-            letter = build_letter(brief_path, library_dir)
-        except LettersmithError as err:
-            fail(str(err))
-            failed += 1
-            continue
-        for warning in letter.warnings:
-            click.echo(str(warning), err=True)
-        click.echo(f"{brief_path}: ok ({len(letter.doc.notes)} notes)")
+        report = check_brief(brief_path, library_dir, age)
+        failed |= _show(report, str(brief_path))
+    if whole:
+        root = library_dir or Path.cwd()
+        report = check_library(load_library(root), age)
+        failed |= _show(report, f"library {root}")
     if failed:
         sys.exit(1)
+
+
+def _show(report: object, what: str) -> bool:
+    errors, warnings = report.errors, report.warnings  # type: ignore[attr-defined]
+    for err in errors:
+        fail(str(err))
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    counts = f"{len(errors)} error(s), {len(warnings)} warning(s)"
+    click.echo(f"{what}: {'FAILED, ' if errors else 'ok, '}{counts}")
+    return bool(errors)
