@@ -13,7 +13,9 @@ from lettersmith.model import (BlockQuote, Div, Document, Emph, Heading, LineBre
                                format_number, walk)
 
 REPO = Path(__file__).resolve().parents[1]
-VALIDATOR = Path(__file__).parents[2] / "../shared/tools/docx-validate/validate_docx.py"
+# ../shared beside the repository (the brief's parents[2] / "../shared" would point
+# above /work; the repository root is parents[1])
+VALIDATOR = REPO.parent / "shared" / "tools" / "docx-validate" / "validate_docx.py"
 SOURCES = ["aclu-license-to-abuse-2022", "leap-2021-letter", "gao-21-186"]
 
 

@@ -179,10 +179,15 @@ def make_example_org() -> None:
         p = text_cell.add_paragraph()
         r = p.add_run(line)
         r.font.size, r.font.color.rgb = Pt(9), navy
-    # the header's table must be followed by a paragraph: a thin rule under it
-    rule = first.paragraphs[-1]
-    rule._p.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {_W}><w:bottom w:val="single" w:sz="12" w:space="1" w:color="182E5E"/></w:pBdr>'))
+    for grid_col, width in zip(table._tbl.tblGrid.iterfind(qn("w:gridCol")), (1.0, 5.5)):
+        grid_col.set(qn("w:w"), str(int(width * 1440)))
+    # the paragraph the header started with goes under the table, as a thin rule
+    rule = first.paragraphs[0]._p
+    table._tbl.addnext(rule)
+    rule.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {_W}><w:bottom w:val="single" w:sz="12" w:space="1" w:color="182E5E"/>'
+        f'</w:pBdr>'))
+    rule.get_or_add_pPr().append(parse_xml(f'<w:spacing {_W} w:after="360"/>'))
 
     running = section.header
     running.is_linked_to_previous = False

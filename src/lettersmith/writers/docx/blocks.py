@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 from docx.oxml.ns import qn
 from lxml import etree
 
-from lettersmith.model import (Block, BlockQuote, Div, Heading, Inline, LineBreak, ListBlock,
-                               Para, Str)
+from lettersmith.model import (Block, BlockQuote, Div, Emph, Heading, Inline, LineBreak,
+                               ListBlock, Para, Str, Strong)
 
 from .context import ColumnGroup
 from .inlines import write_inlines
@@ -53,13 +53,25 @@ def _has_text(inlines: list[Inline]) -> bool:
     return any(not isinstance(n, Str) or n.text.strip() for n in inlines)
 
 
-def _re_tab(inlines: list[Inline]) -> list[Inline]:
-    """``Re: subject`` -> ``Re:<tab>subject`` so the hanging indent lines up."""
-    if inlines and isinstance(inlines[0], Str):
-        text = inlines[0].text
-        if text[:3].lower() == "re:" and text[3:4] == " ":
-            return [Str(text[:3] + "\t" + text[4:].lstrip())] + list(inlines[1:])
+def _label_tab(inlines: list[Inline], label: str) -> list[Inline]:
+    """``Re: subject`` -> ``Re:<tab>subject`` (also inside bold, and ``cc:`` followed
+    by a line break) so the part's hanging indent lines the text up."""
+    if not inlines:
+        return inlines
+    first = inlines[0]
+    if isinstance(first, (Strong, Emph)):
+        return [type(first)(_label_tab(first.children, label))] + list(inlines[1:])
+    if not isinstance(first, Str) or first.text[:len(label)].lower() != label:
+        return inlines
+    rest = first.text[len(label):]
+    if rest[:1] == " " and rest.strip():
+        return [Str(first.text[:len(label)] + "\t" + rest.lstrip())] + list(inlines[1:])
+    if not rest.strip() and len(inlines) > 1 and isinstance(inlines[1], LineBreak):
+        return [Str(first.text[:len(label)] + "\t")] + list(inlines[2:])
     return inlines
+
+
+_LABELS = {"Letter Subject": "re:", "Letter CC": "cc:"}
 
 
 class BlockWriter:
@@ -84,7 +96,8 @@ class BlockWriter:
         if isinstance(block, Para):
             if not _has_text(block.inlines):
                 return []  # never an empty paragraph
-            inlines = _re_tab(block.inlines) if style == "Letter Subject" else block.inlines
+            label = _LABELS.get(style or "")
+            inlines = _label_tab(block.inlines, label) if label else block.inlines
             return [paragraph(self._style_id(style or "Body Text"), inlines, self.ctx, self.part)]
         if isinstance(block, Heading):
             name = f"Heading {min(max(block.level, 1), 3)}"

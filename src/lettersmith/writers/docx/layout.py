@@ -188,7 +188,9 @@ def signature_table(cells: list[list[etree._Element]], per_row: int, ctx: Ctx
         row = cells[start:start + per_row]
         for paras in row + [[] for _ in range(per_row - len(row))]:
             tc = sub(tr, "w:tc")
-            sub(sub(tc, "w:tcPr"), "w:tcW", {"w:w": str(col), "w:type": "dxa"})
+            tcpr = sub(tc, "w:tcPr")
+            sub(tcpr, "w:tcW", {"w:w": str(col), "w:type": "dxa"})
+            sub(tcpr, "w:vAlign", {"w:val": "bottom"})  # names line up under /s/
             if not paras:  # a cell must end with a paragraph
                 p = el("w:p")
                 sub(sub(p, "w:pPr"), "w:pStyle", {"w:val": style_id})

@@ -71,7 +71,8 @@ DEFS: dict[str, StyleDef] = {d.name.lower(): d for d in [
     _para("LetterSignature", "Letter Signature", "<w:keepLines/>" + _sp(0, 0)),
     _para("LetterSignatureBlock", "Letter Signature Block", "<w:keepNext/><w:keepLines/>"
           + _sp(0, 0)),
-    _para("LetterCC", "Letter CC", _sp(240, 0) + _CTX),
+    _para("LetterCC", "Letter CC", _sp(240, 0) + '<w:ind w:left="720" w:hanging="720"/>'
+          + _CTX),
     _para("LetterContact", "Letter Contact", _sp(240, 0) + _CTX),
     _para("LetterList", "Letter List", _sp(0, 160)),
     _para("LetterQuote", "Letter Quote",
@@ -79,9 +80,9 @@ DEFS: dict[str, StyleDef] = {d.name.lower(): d for d in [
     _para("Heading1", "Heading 1", _KEEP + "<w:keepLines/>" + _sp(240, 240)
           + '<w:outlineLvl w:val="0"/>', "<w:b/><w:bCs/>", nxt="BodyText"),
     _para("Heading2", "Heading 2", _KEEP + "<w:keepLines/>" + _sp(240, 120)
-          + '<w:outlineLvl w:val="1"/>', "<w:b/><w:bCs/><w:i/><w:iCs/>", nxt="BodyText"),
+          + '<w:outlineLvl w:val="1"/>', "<w:b/><w:bCs/>", nxt="BodyText"),
     _para("Heading3", "Heading 3", _KEEP + "<w:keepLines/>" + _sp(120, 120)
-          + '<w:outlineLvl w:val="2"/>', "<w:i/><w:iCs/>", nxt="BodyText"),
+          + '<w:outlineLvl w:val="2"/>', "<w:b/><w:bCs/><w:i/><w:iCs/>", nxt="BodyText"),
     _para("FootnoteText", "footnote text", _sp(0, 60),
           '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
     _para("EndnoteText", "endnote text", _sp(0, 60),
