@@ -167,7 +167,7 @@ def test_missing_vars_are_warned_in_library_check(tmp_path: Path) -> None:
 
 
 def test_fixture_brief_is_clean_of_errors(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURE, tmp_path / "lib")
+    shutil.copytree(FIXTURE, tmp_path / "lib", ignore=shutil.ignore_patterns(".lettersmith", "out"))
     result = run("check", "brief.yaml", cwd=tmp_path / "lib")
     assert result.returncode == 0, result.stderr
 

@@ -47,9 +47,9 @@ def _recording_undefined(missing: list[str]) -> type[jinja2.Undefined]:
     return Recording
 
 
-def _block_for(item: Item) -> Block:
+def _block_for(item: Item, variables: dict[str, Any]) -> Block:
     if item.kind == "argument":
-        return Block("argument", item.id, {}, item.line)
+        return Block("argument", item.id, dict(variables), item.line)
     if item.kind == "quote":
         return Block("quote", item.id, {}, item.line)
     if item.kind == "fact":
@@ -60,11 +60,12 @@ def _block_for(item: Item) -> Block:
 
 
 def preview_item(library: Library, item: Item, *, date: dt.date | None = None,
-                 renderer: Renderer | None = None) -> Preview:
+                 renderer: Renderer | None = None, vars: dict[str, Any] | None = None) -> Preview:
     """Render ``item`` as a letter of one block with its default vars.
 
     Variables neither the item nor anything else sets render as ``[name]`` and
-    are listed in ``missing_vars`` (a brief using the item has to set them).
+    are listed in ``missing_vars`` (a brief using the item has to set them);
+    ``vars`` overrides the defaults, as a brief's body item would.
     Raises LettersmithError for whatever would also break a build.
     """
     missing: list[str] = []
@@ -72,7 +73,7 @@ def preview_item(library: Library, item: Item, *, date: dt.date | None = None,
     renderer.env.undefined = _recording_undefined(missing)
     data = LineDict({"date": date or dt.date.today()})
     data.line, data.lines = 1, {}
-    brief = Brief(Path(library.display(item.file)), data, [_block_for(item)])
+    brief = Brief(Path(library.display(item.file)), data, [_block_for(item, vars or {})])
     draft = Draft("", dict(PLACEHOLDER_RECIPIENT), None)
     base: dict[str, Any] = {"to": draft.recipient, "date": brief.date, "brief": {}}
     base.update(renderer._helpers(draft, []))  # noqa: SLF001 - same package
