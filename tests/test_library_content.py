@@ -408,3 +408,8 @@ def test_the_new_letter_draws_on_all_three_past_letters():
     assert {"2021-02-11", "2023-02-21", "2023-06-15"} <= origins
     assert brief["to"] != "dhs-secretary-mayorkas"
     assert brief.get("vars"), "the new letter sets variables of its own"
+
+
+def test_the_february_2023_brief_keeps_lower_roman_endnotes():
+    brief = dict(BRIEF_DATA)[BRIEFS / "2023-02-21-seven-groups-end-287g.yaml"]
+    assert brief["notes"] == {"placement": "endnotes", "numbering": "lower-roman"}
