@@ -68,12 +68,13 @@ DEFS: dict[str, StyleDef] = {d.name.lower(): d for d in [
     _para("LetterSalutation", "Letter Salutation", _KEEP + _sp(0, 240)),
     _para("LetterClosing", "Letter Closing", _sp(0, 240)),
     _para("LetterSignoff", "Letter Signoff", _KEEP + _sp(0, 240)),
-    _para("LetterSignature", "Letter Signature", "<w:keepLines/>" + _sp(0, 0)),
+    _para("LetterSignature", "Letter Signature", "<w:keepLines/>" + _sp(0, 0)
+          + '<w:ind w:left="288" w:hanging="288"/>'),
     _para("LetterSignatureBlock", "Letter Signature Block", "<w:keepNext/><w:keepLines/>"
           + _sp(0, 0)),
     _para("LetterCC", "Letter CC", _sp(240, 0) + '<w:ind w:left="720" w:hanging="720"/>'
           + _CTX),
-    _para("LetterContact", "Letter Contact", _sp(240, 0) + _CTX),
+    _para("LetterContact", "Letter Contact", _sp(240, 240) + _CTX),
     _para("LetterList", "Letter List", _sp(0, 160)),
     _para("LetterQuote", "Letter Quote",
           _sp(0, 240) + '<w:ind w:left="720" w:right="720"/>'),
