@@ -124,6 +124,8 @@ def _note_inlines(inlines: list[m.Inline], note: m.Note, state: _State,
         if isinstance(node, m.Cite):
             before = m.plain_text(out) if out else ""
             starts = not before.strip() or before.rstrip().endswith(_SENTENCE_END)
+            if out and _last_char(out) not in " (\n":
+                out.append(m.Str(" "))
             out.extend(_group(node, note, state, starts, cited))
             after = inlines[index + 1] if index + 1 < len(inlines) else None
             ends_here = after is None or (isinstance(after, m.Str) and after.text.strip() == "")
@@ -136,6 +138,16 @@ def _note_inlines(inlines: list[m.Inline], note: m.Note, state: _State,
         else:
             out.append(node)
     return out
+
+
+def _last_char(inlines: list[m.Inline]) -> str:
+    """The last character the inlines show ("\n" for a line break)."""
+    last = inlines[-1] if inlines else None
+    if isinstance(last, (m.Str, m.Code)):
+        return last.text[-1:] or " "
+    if isinstance(last, (m.Emph, m.Strong, m.Link)):
+        return _last_char(last.children)
+    return "\n" if isinstance(last, m.LineBreak) else "x"
 
 
 def _end_sentence(out: list[m.Inline]) -> None:
