@@ -97,6 +97,8 @@ class Brief:
         if not value:
             return None
         path = self.path.parent / value
+        if not path.is_file() and not Path(value).suffix and "/" not in value:
+            return Path(value)  # the name of a letterhead shipped with lettersmith
         if not path.is_file():
             raise LettersmithError(f"letterhead {value!r} does not exist", file=self.path,
                                    line=self.line("letterhead"),

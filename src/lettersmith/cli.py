@@ -87,8 +87,9 @@ def main() -> None:
               help="Comma-separated formats: docx, md, html, txt, pdf.")
 @click.option("--library", type=click.Path(file_okay=False, path_type=Path),
               help="Library folder (default: the brief's library:, else the current folder).")
-@click.option("--letterhead", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A .docx whose styles, page setup, header and footer the letter uses.")
+@click.option("--letterhead", type=click.Path(dir_okay=False, path_type=Path),
+              help="A .docx whose styles, page setup, header and footer the letter uses, "
+                   "or the name of a shipped one (default, example-org).")
 @click.option("--review", is_flag=True, help="Add a Word comment naming each argument's snippet.")
 @click.option("--force", is_flag=True,
               help="Overwrite a .docx a reviewer edited, keeping it as a numbered backup.")
