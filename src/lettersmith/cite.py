@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from . import model as m
 from . import style
+from .parse import parse_inline
 
 SourceLookup = Callable[[str, int | None], dict[str, Any]]
 _SENTENCE_END = (".", "?", "!", ":", "\u201d", '"')
@@ -190,7 +191,6 @@ def _group(cite: m.Cite, note: m.Note, state: _State, starts: bool,
         chain_ok = index == 0 and len(cite.items) == 1
         out.extend(_form(item, source, note, state, chain_ok, capital and not item.prefix))
         if item.suffix:
-            from .parse import parse_inline
             out.append(m.Str(" "))
             out.extend(parse_inline(item.suffix))
         cited.append((item.id, item.locator))

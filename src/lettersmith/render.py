@@ -127,7 +127,7 @@ class Renderer:
             raise LettersmithError(f"template error: {err}", file=filename,
                                    line=_template_line(filename)) from None
 
-    def _helpers(self, draft: Draft, where: list[Any]) -> dict[str, Any]:
+    def _helpers(self, draft: Draft) -> dict[str, Any]:
         library = self.library
 
         def use(kind: str, item_id: str) -> Item:
@@ -196,7 +196,7 @@ class Renderer:
             return "#" * max(1, min(block.level, 6)) + " " + text.replace("\n", " ")
         if block.kind == "quote":
             item = self.library.get("quote", str(block.value), file=brief_file, line=block.line)
-            helpers = self._helpers(draft, [])
+            helpers = self._helpers(draft)
             return "> " + helpers["quote"](item.id)
         lines = [self._inline_template(str(ask), brief_file, block.line - 1, context, draft)
                  .replace("\n", " ") for ask in block.value]
@@ -225,7 +225,7 @@ class Renderer:
             draft.warnings.extend(signatories.warnings)
         base: dict[str, Any] = {"to": recipient, "date": brief.date, "brief": dict(brief.data)}
         base.update(brief.get("vars") or {})
-        base.update(self._helpers(draft, []))
+        base.update(self._helpers(draft))
         blocks = [self.render_block(block, brief, base, draft) for block in brief.body]
         name = str(brief.get("template") or "letter")
         try:

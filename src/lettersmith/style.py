@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from . import model as m
+from .parse import parse_inline
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -237,8 +238,6 @@ def signal_inlines(prefix: str, capital: bool) -> list[m.Inline]:
     A prefix that already holds Markdown emphasis is left as written; prose that
     ends in a signal ("For a summary of studies, see") italicizes the signal only.
     """
-    from .parse import parse_inline
-
     if not prefix:
         return []
     if "*" in prefix or "_" in prefix:
