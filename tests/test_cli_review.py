@@ -110,3 +110,21 @@ def test_pdf(tmp_path: Path) -> None:
     result = lettersmith("build", str(NEW), "-o", str(tmp_path), "-f", "pdf")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / f"{NEW.stem}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_sign_on_list_deduplicated_sorted_and_counted(tmp_path: Path) -> None:
+    brief = tmp_path / "signers.yaml"
+    brief.write_text(
+        f"library: {REPO}\nto: dhs-secretary-mayorkas\ndate: 2023-06-15\n"
+        "body:\n  - text: We write.\n"
+        "signatories:\n  signers: [United We Dream, The Sikh Coalition, ACLU, 'A.C.L.U.',\n"
+        "            the sikh coalition, Bend the Arc]\n  sort: true\n  columns: 3\n")
+    result = lettersmith("build", str(brief), "-o", str(tmp_path), "-f", "md,docx")
+    assert result.returncode == 0, result.stderr
+    assert "dropped 2 duplicate signer(s)" in result.stderr
+    assert "'A.C.L.U.' (same as 'ACLU')" in result.stderr
+    assert "4 signers" in result.stderr
+    md = (tmp_path / "signers.md").read_text()
+    names = md.split("::: signatures", 1)[1].split(":::", 1)[0].split()
+    assert " ".join(names) == "ACLU Bend the Arc The Sikh Coalition United We Dream"
+    assert '<w:cols w:num="3"' in part(tmp_path / "signers.docx", "word/document.xml")
