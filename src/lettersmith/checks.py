@@ -316,7 +316,7 @@ def _more_errors(brief: Any, library: Library, report: Report) -> None:
     except LettersmithError as err:
         report.error(err)
     base.update(brief.get("vars") or {})
-    base.update(renderer._helpers(draft, []))  # noqa: SLF001
+    base.update(renderer._helpers(draft))  # noqa: SLF001
     for block in brief.body:
         try:
             renderer.render_block(block, brief, base, draft)

@@ -76,7 +76,7 @@ def preview_item(library: Library, item: Item, *, date: dt.date | None = None,
     brief = Brief(Path(library.display(item.file)), data, [_block_for(item, vars or {})])
     draft = Draft("", dict(PLACEHOLDER_RECIPIENT), None)
     base: dict[str, Any] = {"to": draft.recipient, "date": brief.date, "brief": {}}
-    base.update(renderer._helpers(draft, []))  # noqa: SLF001 - same package
+    base.update(renderer._helpers(draft))  # noqa: SLF001 - same package
     draft.markdown = renderer.render_block(brief.body[0], brief, base, draft) + "\n"
     doc = document_from(draft, brief, library)
     return Preview(item, draft.markdown, doc, draft, missing)
