@@ -1,0 +1,121 @@
+"""Word files: body paragraphs with real footnote and endnote references, and the
+notes' texts from ``word/footnotes.xml`` and ``word/endnotes.xml``."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import LettersmithError
+from . import RawDoc, RawNote
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CONTAINERS = {W + t for t in ("ins", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml")}
+
+
+def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target of one part (hyperlink URLs)."""
+    name = part.rsplit("/", 1)
+    path = f"{name[0]}/_rels/{name[1]}.rels"
+    if path not in archive.namelist():
+        return {}
+    root = etree.fromstring(archive.read(path))
+    return {r.get("Id"): r.get("Target") for r in root.iter(PKG_REL + "Relationship")}
+
+
+def _italic(run: etree._Element) -> bool:
+    flag = run.find(f"{W}rPr/{W}i")
+    return flag is not None and flag.get(W + "val") not in ("0", "false")
+
+
+def paragraph_text(p: etree._Element, rels: dict[str, str]) -> str:
+    """A paragraph's text; note references as ``[^f<id>]``/``[^e<id>]``, italics as ``*...*``."""
+    out: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        for child in element:
+            if child.tag == W + "r":
+                text = ""
+                for node in child:
+                    if node.tag == W + "t":
+                        text += node.text or ""
+                    elif node.tag == W + "tab":
+                        text += " "
+                    elif node.tag in (W + "br", W + "cr"):
+                        text += "\n"
+                    elif node.tag == W + "footnoteReference":
+                        text += f"[^f{node.get(W + 'id')}]"
+                    elif node.tag == W + "endnoteReference":
+                        text += f"[^e{node.get(W + 'id')}]"
+                if text.strip() and _italic(child) and "[^" not in text:
+                    lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.S).groups()  # type: ignore[union-attr]
+                    text = f"{lead}*{core}*{trail}"
+                out.append(text)
+            elif child.tag == W + "hyperlink":
+                start = len(out)
+                walk(child)
+                url = rels.get(child.get(R + "id") or "", "")
+                shown = "".join(out[start:])
+                if url and url not in shown:
+                    out.append(f" {url}")
+            elif child.tag in _CONTAINERS:
+                walk(child)
+
+    walk(p)
+    return re.sub(r"\*(\s*)\*", r"\1", "".join(out))
+
+
+def _notes(archive: zipfile.ZipFile, part: str, tag: str) -> dict[str, str]:
+    if part not in archive.namelist():
+        return {}
+    rels = _rels(archive, part)
+    root = etree.fromstring(archive.read(part))
+    out = {}
+    for note in root.iter(W + tag):
+        if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        text = " ".join(paragraph_text(p, rels).replace("\n", " ").strip()
+                        for p in note.iter(W + "p"))
+        out[note.get(W + "id")] = " ".join(text.split())
+    return out
+
+
+def read_docx(path: Path) -> RawDoc:
+    """Paragraphs of the main document, each footnote/endnote numbered by first reference."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise LettersmithError("this is not a Word (.docx) file", file=path,
+                               hint="save it from Word as .docx, or as plain text (.txt)") from None
+    with archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+        rels = _rels(archive, "word/document.xml")
+        texts = {"f": _notes(archive, "word/footnotes.xml", "footnote"),
+                 "e": _notes(archive, "word/endnotes.xml", "endnote")}
+        settings = archive.read("word/settings.xml").decode("utf-8", "replace") \
+            if "word/settings.xml" in archive.namelist() else ""
+    paragraphs = [paragraph_text(p, rels) for p in body.iter(W + "p")
+                  if p.getparent() is not None and p.getparent().tag != W + "txbxContent"]
+    numbers: dict[str, int] = {}
+    notes: dict[int, RawNote] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            text = texts[key[0]].get(key[1:], "")
+            notes[numbers[key]] = RawNote(numbers[key], str(numbers[key]), text)
+        return f"[^{numbers[key]}]"
+
+    paragraphs = [line for p in paragraphs for line in
+                  re.sub(r"\[\^([fe]-?\d+)\]", renumber, p).split("\n")]  # a line break ends a line
+    numbering = "arabic"
+    if texts["e"] and not texts["f"]:
+        fmt = re.search(r"<w:endnotePr>.*?<w:numFmt w:val=\"(\w+)\"", settings, re.S)
+        numbering = {"lowerRoman": "lower-roman", "upperRoman": "upper-roman"}.get(
+            fmt.group(1) if fmt else "lowerRoman", "arabic")
+    return RawDoc(path, [p.strip() for p in paragraphs if p.strip()], notes, numbering)
