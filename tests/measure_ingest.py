@@ -142,11 +142,26 @@ def measure_docx(brief: Path, library_root: Path) -> Score:
     return score
 
 
+def measure_own_docx(brief: Path, library_root: Path) -> Score:
+    """The rebuilt letter as lettersmith's own .docx (real endnotes when the brief asks)."""
+    from lettersmith.build import build_letter
+    from lettersmith.output import render
+    folder = Path(tempfile.mkdtemp())
+    docx = folder / (brief.stem + ".docx")
+    letter = build_letter(brief)
+    docx.write_bytes(render(letter.doc, "docx"))
+    score = measure_file(docx, brief, library_root)
+    kind = letter.doc.note_settings.placement
+    score.name = f"{brief.stem}.docx (lettersmith's, Word {kind})"
+    return score
+
+
 def measure_all() -> list[Score]:
     briefs = REPO / "examples" / "briefs"
     scores = [measure_file(LETTERS / name, briefs / TRUTH[name] if name in TRUTH else None, REPO)
               for name in sorted(p.name for p in LETTERS.glob("*.txt"))]
     scores += [measure_docx(briefs / TRUTH[name], REPO) for name in TRUTH]
+    scores.append(measure_own_docx(briefs / TRUTH["2023-02-21-seven-groups-end-287g-letter.txt"], REPO))
     return scores
 
 

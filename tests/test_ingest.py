@@ -124,6 +124,24 @@ def test_never_overwrites_and_matches_what_is_there(tmp_path: Path, pandoc_docx:
     assert "0 error(s)" in run("check", "--library", cwd=lib).stdout
 
 
+def test_draft_brief_rebuilds_the_letter(tmp_path: Path, pandoc_docx: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "snippets").mkdir(parents=True)
+    result = run("ingest", str(pandoc_docx), "--briefs", "briefs", cwd=lib)
+    assert result.returncode == 0, result.stderr
+    brief = lib / "briefs" / "past-letter.yaml"
+    data = load(brief)
+    assert data["library"] == ".." and data["to"] == "mayorkas-secretary"
+    assert str(data["date"]) == "2023-02-21" and data["subject"] == "End the 287(g) Program"
+    assert [list(b) for b in data["body"]] == [["argument"], ["argument"]]
+    built = run("build", "briefs/past-letter.yaml", "-f", "md", "-o", "out", cwd=lib)
+    assert built.returncode == 0, built.stderr
+    text = (lib / "out" / "past-letter.md").read_text()
+    assert text.count("\n[^") == 4 and "Gonzalez v. ICE*, 975 F.3d 788, 790 (9th Cir. 2020)" in text
+    assert run("ingest", str(pandoc_docx), "--briefs", "briefs", cwd=lib).returncode == 0
+    assert (lib / "briefs" / "past-letter-2.yaml").exists() and load(brief) == data
+
+
 def test_markdown_reader(tmp_path: Path) -> None:
     letter = tmp_path / "letter.md"
     letter.write_text(MARKDOWN)

@@ -20,9 +20,12 @@ if TYPE_CHECKING:
               help="Folder to write the draft files into (one new sub-folder per letter).")
 @click.option("--library", "library_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Library whose sources, recipients and signers are matched (default: the current folder).")
+@click.option("--briefs", "brief_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a draft brief per letter into this folder that rebuilds it.")
 @click.option("--dry-run", is_flag=True, help="Report what would be made; write nothing.")
 @user_errors
-def ingest(files: tuple[Path, ...], into: Path, library_dir: Path | None, dry_run: bool) -> None:
+def ingest(files: tuple[Path, ...], into: Path, library_dir: Path | None,
+           brief_dir: Path | None, dry_run: bool) -> None:
     """Read past letters and draft library items from them: an argument per body
     paragraph, sources from the notes (matched to the library's by URL or title),
     attributed quotations, the recipient and the sign-on list.  Never overwrites a
@@ -31,14 +34,25 @@ def ingest(files: tuple[Path, ...], into: Path, library_dir: Path | None, dry_ru
     from ..ingest.make import Ingester
     from ..ingest.write import write_made
 
-    library = load_library(library_dir or Path.cwd())
+    from ..ingest.write import write_brief
+
+    root = library_dir or Path.cwd()
+    library = load_library(root)
     ingester = Ingester(library)
+    if brief_dir and not into.resolve().is_relative_to((root / "snippets").resolve()):
+        click.echo(f"warning: {into} is not inside {root / 'snippets'}, so the draft briefs "
+                   "will not find the drafted items", err=True)
     for path in files:
         made = ingester.ingest(path)
         report(made)
-        if not dry_run:
-            for written in write_made(made, into):
-                click.echo(f"  wrote {library.display(written)}")
+        if dry_run:
+            continue
+        for written in write_made(made, into):
+            click.echo(f"  wrote {library.display(written)}")
+        if brief_dir and made.recipient_id:
+            click.echo(f"  wrote {library.display(write_brief(made, root, brief_dir))}")
+        elif brief_dir:
+            click.echo("  no brief: no recipient was recognized (not a letter?)")
 
 
 def report(made: Made) -> None:

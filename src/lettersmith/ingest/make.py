@@ -40,6 +40,7 @@ class Made:
     recipient_id: str = ""
     signatories: list[dict[str, Any]] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    body: list[tuple[str, str]] = field(default_factory=list)  # ("argument", id) | ("heading", text)
 
 
 class Ingester:
@@ -171,6 +172,7 @@ class Ingester:
         for kind, text in parsed.body:
             if kind == "heading":
                 heading = re.sub(r"^\(\d+\)\s*", "", text)
+                made.body.append(("heading", text))
                 continue
 
             def note(match: re.Match[str]) -> str:
@@ -191,6 +193,7 @@ class Ingester:
                     or f" {t.replace('-', ' ')}s " in lowered]
             made.arguments.append({"id": self.new_id(slugify(title)), "title": title,
                                    "tags": tags, "origin": origin, "body": body})
+            made.body.append(("argument", made.arguments[-1]["id"]))
 
     def _quotes(self, parsed: Parsed, made: Made) -> None:
         for quote in parsed.quotes:

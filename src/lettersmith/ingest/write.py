@@ -96,3 +96,44 @@ def write_made(made: Made, into: Path) -> list[Path]:
         text = "---\n" + dump(meta) + "---\n" + argument["body"].strip() + "\n"
         written.append(_create(folder / "arguments" / f"{argument['id']}.md", text))
     return written
+
+
+def draft_brief(made: Made, library_root: Path, brief_dir: Path) -> str:
+    """A brief that rebuilds the ingested letter from the drafted items."""
+    parsed = made.parsed
+    congress = any(isinstance(s, dict) and "Congress" in str(s.get("title", ""))
+                   for lst in made.signatories for s in lst["signers"])
+    data: dict[str, Any] = {}
+    rel = os.path.relpath(library_root.resolve(), brief_dir.resolve())
+    if rel != ".":
+        data["library"] = Path(rel).as_posix()
+    data["template"] = "congressional-letter" if congress else "letter"
+    if parsed.date:
+        data["date"] = parsed.date
+    if made.recipient_id:
+        data["to"] = made.recipient_id
+    for key in ("via", "subject"):
+        if getattr(parsed, key):
+            data[key] = getattr(parsed, key)
+    data["body"] = [{kind: value} for kind, value in made.body]
+    for key in ("closing", "signoff", "contact"):
+        if getattr(parsed, key):
+            data[key] = getattr(parsed, key)
+    if made.signatories:
+        data["signatories"] = made.signatories[0]["id"]
+    if parsed.cc:
+        data["cc"] = parsed.cc
+    if made.raw.numbering != "arabic":
+        data["notes"] = {"placement": "endnotes", "numbering": made.raw.numbering}
+    head = (f"# Drafted by 'lettersmith ingest' from {made.path.name}: it rebuilds that letter\n"
+            "# from the drafted library items. Check it with 'lettersmith check'.\n")
+    return head + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_brief(made: Made, library_root: Path, brief_dir: Path) -> Path:
+    """Write the draft brief as ``brief_dir/<stem>.yaml`` (``-2`` ... when taken)."""
+    base = brief_dir / slugify(made.path.stem, 12)
+    path, n = base.with_suffix(".yaml"), 2
+    while path.exists():
+        path, n = base.with_name(f"{base.name}-{n}.yaml"), n + 1
+    return _create(path, draft_brief(made, library_root, brief_dir))
