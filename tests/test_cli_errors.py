@@ -171,3 +171,11 @@ def test_bad_command_line_exits_2(lib: Path) -> None:
 def test_unknown_format(lib: Path) -> None:
     result = run("build", "brief.yaml", "-f", "dox", cwd=lib)
     assert result.returncode == 1 and "did you mean 'docx'" in result.stderr
+
+
+def test_open_letter_without_recipient(lib: Path) -> None:
+    (lib / "brief.yaml").write_text(GOOD_BRIEF.replace("to: secretary\n", ""))
+    result = run("build", "brief.yaml", "-f", "md", cwd=lib)
+    assert result.returncode == 0, result.stderr
+    text = (lib / "out" / "brief.md").read_text()
+    assert "::: address" not in text and "::: salutation" not in text

@@ -393,7 +393,7 @@ def test_example_briefs_are_well_formed(path):
     assert (path.parent / brief["library"] / "snippets").is_dir()
     allowed = {"template", "date", "to", "via", "subject", "vars", "body", "closing", "signoff",
                "signatories", "contact", "cc", "notes", "citations", "library", "letterhead",
-               "author", "salutation"}
+               "author", "salutation", "stale-after"}
     assert set(brief) <= allowed, set(brief) - allowed
     assert isinstance(brief["date"], dt.date)
     kinds = [next(k for k in entry if k in ("text", "argument", "heading", "asks", "quote"))

@@ -29,6 +29,7 @@ TOP_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "library": ((str,), "the library folder, relative to the brief"),
     "letterhead": ((str,), "a .docx letterhead, relative to the brief"),
     "author": ((str,), "the author recorded in the document properties"),
+    "stale-after": ((str,), "how old a fact may be before check warns, e.g. 365d or 3y"),
     "salutation": ((str,), "the salutation, when the recipient's is not wanted"),
 }
 BLOCK_KEYS = {"text": (str,), "argument": (str,), "heading": (str,), "asks": (list,),

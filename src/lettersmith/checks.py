@@ -268,7 +268,7 @@ def stale_fact_warnings(fact_ids: Iterable[str], date: dt.date, stale_after: dt.
 
 
 def check_brief(brief_path: Path, library_dir: Path | None,
-                stale_after: dt.timedelta) -> Report:
+                stale_after: dt.timedelta | None) -> Report:
     """Everything ``build`` would stop at, and every warning, for one brief."""
     from .brief import read_brief
     from .build import Letter, document_from, library_for, renderer_for
@@ -280,6 +280,13 @@ def check_brief(brief_path: Path, library_dir: Path | None,
         report.error(err)
         return report
     library = library_for(brief, library_dir)
+    if stale_after is None:
+        try:
+            stale_after = parse_duration(str(brief.get("stale-after") or "365d"))
+        except LettersmithError as err:
+            err.file, err.line = str(brief_path), brief.line("stale-after")
+            report.error(err)
+            return report
     try:
         brief.letterhead  # noqa: B018 - raises when the file is missing
     except LettersmithError as err:

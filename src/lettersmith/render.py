@@ -240,7 +240,7 @@ class Renderer:
                                    line=err.lineno) from None
         cc = [self._cc_line(e) for e in join_split_lines(_as_list(brief.get("cc")), _TITLE_WORD)]
         salutation = brief.get("salutation") or recipient.get("salutation") or \
-            f"Dear {recipient.get('name', '')}:"
+            (f"Dear {recipient['name']}:" if recipient.get("name") else "")
         context = dict(base)
         context.update({
             "body": "\n\n".join(blocks), "via": brief.get("via"), "subject": brief.get("subject"),
@@ -261,8 +261,8 @@ class Renderer:
 
     def _recipient(self, brief: Brief) -> dict[str, Any]:
         value = brief.get("to")
-        if value is None:
-            return {}
+        if value is None:  # an open letter: no address block
+            return {"name": "", "title": "", "organization": "", "address": [], "salutation": ""}
         if isinstance(value, str):
             item = self.library.get("recipient", value, file=brief.path, line=brief.line("to"))
             data = dict(item.data)

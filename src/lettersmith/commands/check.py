@@ -17,10 +17,11 @@ _WHOLE = "\0whole-library"  # what a bare --library stands for
               metavar="[DIR]",
               help="Check every item of the library (DIR, else the current folder), "
                    "including blocks no brief uses; with BRIEFs, DIR is their library.")
-@click.option("--stale-after", default="365d", show_default=True, metavar="AGE",
-              help="Warn about facts older than this before the letter's date (365d, 26w, 18m, 1y).")
+@click.option("--stale-after", default=None, metavar="AGE",
+              help="Warn about facts older than this before the letter's date (365d, 26w, 18m, "
+                   "1y; default: the brief's stale-after:, else 365d).")
 @user_errors
-def check(briefs: tuple[Path, ...], library_opt: str | None, stale_after: str) -> None:
+def check(briefs: tuple[Path, ...], library_opt: str | None, stale_after: str | None) -> None:
     """Check each BRIEF as build would, and report warnings.
 
     Exit status 1 when anything would stop a build; warnings alone leave it 0.
@@ -28,7 +29,7 @@ def check(briefs: tuple[Path, ...], library_opt: str | None, stale_after: str) -
     from ..checks import check_brief, check_library, parse_duration
     from ..library import load_library
 
-    age = parse_duration(stale_after)
+    age = parse_duration(stale_after) if stale_after else None
     whole = library_opt == _WHOLE or not briefs
     library_dir = None if library_opt in (None, _WHOLE) else Path(library_opt)
     if library_dir is not None and library_dir.suffix in (".yaml", ".yml") and library_dir.is_file():
@@ -41,7 +42,7 @@ def check(briefs: tuple[Path, ...], library_opt: str | None, stale_after: str) -
         failed |= _show(report, str(brief_path))
     if whole:
         root = library_dir or Path.cwd()
-        report = check_library(load_library(root), age)
+        report = check_library(load_library(root), age or parse_duration("365d"))
         failed |= _show(report, f"library {root}")
     if failed:
         sys.exit(1)
