@@ -6,6 +6,13 @@ from pathlib import Path
 from typing import Iterable
 
 
+def _where(file: str | None, line: int | None) -> str:
+    """The "file:line: " prefix of a message, or ''."""
+    if not file:
+        return ""
+    return file + (f":{line}" if line else "") + ": "
+
+
 class LettersmithError(Exception):
     """An input mistake: reported as ``file:line: message`` plus a fix, exit status 1."""
 
@@ -18,10 +25,7 @@ class LettersmithError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        where = ""
-        if self.file:
-            where = self.file + (f":{self.line}" if self.line else "") + ": "
-        text = f"{where}{self.message}"
+        text = f"{_where(self.file, self.line)}{self.message}"
         if self.hint:
             text += f"\n  {self.hint}"
         return text
@@ -37,10 +41,7 @@ class LetterWarning:
         self.line = line
 
     def __str__(self) -> str:
-        where = ""
-        if self.file:
-            where = self.file + (f":{self.line}" if self.line else "") + ": "
-        return f"{where}warning: {self.message}"
+        return f"{_where(self.file, self.line)}warning: {self.message}"
 
 
 def suggest(name: str, choices: Iterable[str], n: int = 3) -> str:
