@@ -31,6 +31,9 @@ TOP_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "author": ((str,), "the author recorded in the document properties"),
     "stale-after": ((str,), "how old a fact may be before check warns, e.g. 365d or 3y"),
     "salutation": ((str,), "the salutation, when the recipient's is not wanted"),
+    "press": ((dict,), "the press release built with the letter (headline, dateline, signers, "
+                       "letter-quotes, body, about ...)"),
+    "addresses": ((dict,), "source id -> the name of one of its also-at addresses to cite"),
 }
 BLOCK_KEYS = {"text": (str,), "argument": (str,), "heading": (str,), "asks": (list,),
               "quote": (str,), "vars": (dict,), "level": (int,), "intro": (str,)}
@@ -42,6 +45,30 @@ CHOICES = {
     ("citations", "subsequent"): ("supra", "short", "full"),
     ("citations", "ibid"): (True, False),
 }
+# press: the release's keys (read by lettersmith.press.section).
+PRESS_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "template": ((str,), "the release template (default press-release)"),
+    "date": ((dt.date, str), "the release date, YYYY-MM-DD (default: the letter's)"),
+    "release": ((str,), "the release line (default FOR IMMEDIATE RELEASE)"),
+    "contacts": ((list,), "media contacts: lines, or organization ids"),
+    "headline": ((str,), "the headline"),
+    "subhead": ((str,), "a line under the headline"),
+    "dateline": ((str,), "the city the release is dated from, e.g. WASHINGTON"),
+    "to": ((str,), "how the release names the recipient (default: title and name)"),
+    "ask": ((str,), "what the signers call for, after 'to' (default: the letter's asks)"),
+    "signers": ((dict,), "describe, noun, name, first, round: how the release counts and names the signers"),
+    "letter-quotes": ((list,), "sentences of the letter quoted in the release"),
+    "body": ((list,), "the release's paragraphs: quote, said, text"),
+    "about": ((list,), "organization ids whose About boilerplate ends the release"),
+    "vars": ((dict,), "variables for the release's text"),
+}
+PRESS_SIGNER_KEYS = {"describe": (str,), "noun": (str,), "name": (int,), "first": (list,),
+                     "round": (bool,)}
+LETTER_QUOTE_KEYS = {"words": (str,), "sentence": (int,), "from": (str,), "intro": (str,)}
+PRESS_ITEM_KEYS = {"quote": (str, list), "said": (str,), "then": (str,), "text": (str,),
+                   "speaker": (str,), "title": (str,), "organization": (str,),
+                   "attribution": (str,)}
+PRESS_ITEM_KINDS = ("quote", "said", "text")
 SIGNATORY_KEYS = {"use": (str,), "signers": (list,), "columns": (int,), "sort": (bool,),
                   "per-row": (int,), "title": (str,)}
 

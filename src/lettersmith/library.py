@@ -14,23 +14,27 @@ from typing import Any, Iterator
 from .errors import LettersmithError, suggest
 from .yamlfile import LineDict, load_yaml
 
-KINDS = ("argument", "source", "quote", "fact", "recipient", "signatories")
+KINDS = ("argument", "source", "quote", "fact", "recipient", "signatories", "organization")
 LIST_KEYS = {"sources": "source", "quotes": "quote", "facts": "fact",
-             "recipients": "recipient", "signatories": "signatories"}
+             "recipients": "recipient", "signatories": "signatories",
+             "organizations": "organization"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # Fields each kind accepts (sources are CSL items: any CSL field goes).
 FIELDS: dict[str, set[str] | None] = {
     "argument": {"id", "title", "tags", "origin", "vars", "description"},
     "source": None,
-    "quote": {"id", "text", "speaker", "speaker-kind", "source", "date", "locator", "context"},
+    "quote": {"id", "text", "speaker", "speaker-kind", "source", "date", "locator", "context",
+              "title", "organization", "attribution"},
     "fact": {"id", "text", "as-of", "source", "locator", "context"},
     "recipient": {"id", "name", "title", "organization", "address", "salutation",
                   "email", "short-name"},
     "signatories": {"id", "title", "columns", "sort", "signers", "per-row"},
+    "organization": {"id", "name", "short-name", "about", "contact", "url"},
 }
 REQUIRED = {"argument": (), "source": ("type", "title"), "quote": ("text",),
-            "fact": ("text",), "recipient": ("name",), "signatories": ("signers",)}
+            "fact": ("text",), "recipient": ("name",), "signatories": ("signers",),
+            "organization": ("name",)}
 
 
 @dataclass
