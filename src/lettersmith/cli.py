@@ -110,6 +110,11 @@ def build(briefs: tuple[Path, ...], out_dir: Path, formats: str, library: Path |
             head = letterhead or letter.brief.letterhead
             files = {out_dir / f"{letter.brief.name}.{fmt}":
                      render(letter.doc, fmt, letterhead=head, review=review) for fmt in kinds}
+            if letter.brief.get("press") is not None:  # the release, beside the letter
+                from .press import build_release
+                release = build_release(letter)
+                files.update({out_dir / f"{letter.brief.name}-press.{fmt}":
+                              render(release.doc, fmt, letterhead=head) for fmt in kinds})
             for said in write_all(files, force):
                 click.echo(said, err=True)
         except LettersmithError as err:

@@ -17,6 +17,13 @@ body { font-family: Georgia, 'Times New Roman', serif; max-width: 42em; margin: 
 .cc p, .contact p { margin: .2em 0; }
 section.notes { border-top: 1px solid #999; margin-top: 2em; font-size: .9em; }
 sup a { text-decoration: none; }
+.press-release-line { font-weight: bold; text-transform: uppercase; letter-spacing: .05em; }
+.press-release-line p, .press-date p, .press-contact p { margin: 0 0 .3em; }
+.press-contact { font-size: .9em; margin-bottom: 1.5em; }
+.press-headline p { font-size: 1.6em; font-weight: bold; text-align: center; line-height: 1.2; }
+.press-subhead p { font-size: 1.2em; font-style: italic; text-align: center; }
+.press-about { font-size: .9em; }
+.press-end p { text-align: center; }
 """.strip()
 
 

@@ -25,6 +25,11 @@ PART_STYLES = {
     "closing": "Letter Closing", "signoff": "Letter Signoff",
     "signatures": "Letter Signature", "signature-blocks": "Letter Signature Block",
     "cc": "Letter CC", "contact": "Letter Contact",
+    # the press release's parts (lettersmith.press)
+    "press-release-line": "Press Release Line", "press-date": "Press Date",
+    "press-contact": "Press Contact", "press-headline": "Press Headline",
+    "press-subhead": "Press Subhead", "press-dateline": "Press Dateline",
+    "press-body": "Press Body", "press-about": "Press About", "press-end": "Press End",
 }
 
 
