@@ -21,7 +21,8 @@ PAST = Path(__file__).resolve().parent / "past-letters"
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LIST_KINDS = {"sources": "source", "quotes": "quote", "facts": "fact",
-              "recipients": "recipient", "signatories": "signatories"}
+              "recipients": "recipient", "signatories": "signatories",
+              "organizations": "organization"}
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n", re.S | re.M)
 # [@a], [See @a, at 5], [@a; see also @b]: every @id inside square brackets.
 CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
@@ -393,7 +394,7 @@ def test_example_briefs_are_well_formed(path):
     assert (path.parent / brief["library"] / "snippets").is_dir()
     allowed = {"template", "date", "to", "via", "subject", "vars", "body", "closing", "signoff",
                "signatories", "contact", "cc", "notes", "citations", "library", "letterhead",
-               "author", "salutation", "stale-after"}
+               "author", "salutation", "stale-after", "press", "addresses"}
     assert set(brief) <= allowed, set(brief) - allowed
     assert isinstance(brief["date"], dt.date)
     kinds = [next(k for k in entry if k in ("text", "argument", "heading", "asks", "quote"))

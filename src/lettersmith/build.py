@@ -8,7 +8,7 @@ from typing import Any
 from . import model as m
 from .brief import Brief, read_brief
 from .cite import CiteSettings, apply_citations
-from .errors import LetterWarning
+from .errors import LetterWarning, LettersmithError, suggest
 from .library import Library, load_library
 from .parse import parse_markdown
 from .render import Draft, Renderer
@@ -61,8 +61,11 @@ def document_from(draft: Draft, brief: Brief, library: Library) -> m.Document:
         numbering=brief.setting("notes", "numbering", "arabic"))
     doc = m.Document(blocks, meta=_meta(draft, brief, library), note_settings=settings)
 
+    chosen = chosen_addresses(brief, library)
+
     def lookup(source_id: str, line: int | None) -> dict[str, Any]:
-        return library.get("source", source_id, file=brief.path, line=line).data
+        data = library.get("source", source_id, file=brief.path, line=line).data
+        return chosen.get(source_id, data)
 
     apply_citations(doc, lookup, CiteSettings(
         subsequent=brief.setting("citations", "subsequent", "supra"),
@@ -73,6 +76,33 @@ def document_from(draft: Draft, brief: Brief, library: Library) -> m.Document:
             cited = [s for n in m.walk(div.blocks) if isinstance(n, m.Note) for s in n.sources]
             div.attrs["sources"] = ",".join(dict.fromkeys(cited))
     return doc
+
+
+def chosen_addresses(brief: Brief, library: Library) -> dict[str, dict[str, Any]]:
+    """The sources the brief cites at another address (``addresses: {id: name}``):
+    each source's fields with those of its ``also-at: {name: {...}}`` entry laid
+    over them (a field set to null there is dropped)."""
+    out: dict[str, dict[str, Any]] = {}
+    choices = brief.get("addresses") or {}
+    for source_id, name in choices.items():
+        line = choices.line_of(source_id) if hasattr(choices, "line_of") else None
+        item = library.get("source", str(source_id), file=brief.path, line=line)
+        also = item.data.get("also-at") or {}
+        if not isinstance(also, dict) or str(name) not in also or not isinstance(also[str(name)], dict):
+            names = list(also) if isinstance(also, dict) else []
+            raise LettersmithError(
+                f"source {item.id!r} has no address called {name!r}", file=brief.path, line=line,
+                hint=suggest(str(name), names) or (f"its addresses: {', '.join(names)}" if names
+                     else f"add also-at: {{{name}: {{URL: ...}}}} to it in "
+                          f"{library.display(item.file)}"))
+        data = {k: v for k, v in item.data.items() if k != "also-at"}
+        for key, value in also[str(name)].items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        out[item.id] = data
+    return out
 
 
 def _meta(draft: Draft, brief: Brief, library: Library) -> dict[str, Any]:

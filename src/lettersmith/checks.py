@@ -180,11 +180,14 @@ def source_warnings(item: Item, where: str, report: Report) -> None:
             isinstance(data["issued"], dict) and data["issued"].get("literal")):
         report.warn(f"source {item.id!r}: issued {data['issued']!r} is not a date "
                     "(write {date-parts: [[YYYY, M, D]]})", where, _line(item, "issued"))
-    if "URL" in data:
-        problem = url_problem(data["URL"])
-        if problem:
-            report.warn(f"source {item.id!r}: URL {str(data['URL'])!r} {problem}",
-                        where, _line(item, "URL"))
+    also = data.get("also-at") if isinstance(data.get("also-at"), dict) else {}
+    for name, fields in [("", data)] + list(also.items()):
+        if isinstance(fields, dict) and fields.get("URL") is not None:
+            problem = url_problem(fields["URL"])
+            at = f" (also-at {name})" if name else ""
+            if problem:
+                report.warn(f"source {item.id!r}: URL{at} {str(fields['URL'])!r} {problem}",
+                            where, _line(item, "also-at" if name else "URL"))
 
 
 # ------------------------------------------------------------------ documents
@@ -309,6 +312,14 @@ def check_brief(brief_path: Path, library_dir: Path | None,
     stale_fact_warnings(used.get("fact", []), brief.date, stale_after, library, arguments,
                         report, brief_path.read_text(encoding="utf-8"), brief_path)
     document_warnings(letter.doc, library, brief_path, report)
+    choices = brief.get("addresses") or {}
+    for source_id in choices:
+        if source_id not in used.get("source", []):
+            report.warn(f"addresses: names source {source_id!r}, which the letter does not cite",
+                        brief_path, choices.line_of(source_id))
+    if brief.get("press") is not None:  # the release built with the letter
+        from .press.check import check_release
+        check_release(letter, stale_after, report)
     return report
 
 

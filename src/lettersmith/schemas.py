@@ -57,6 +57,7 @@ ITEM_DESCRIPTIONS = {
     "recipient": "someone a letter is addressed to",
     "signatories": "a named sign-on list",
     "argument": "the YAML front matter of an argument block (snippets/**/*.md)",
+    "organization": "an organization issuing press releases: media contact and About boilerplate",
 }
 
 
@@ -129,9 +130,36 @@ def brief_schema() -> dict[str, Any]:
                    "anyOf": [{"required": ["use"]}, {"required": ["signers"]}]}]}
     properties["notes"] = dict(_settings("notes"), description=b.TOP_KEYS["notes"][1])
     properties["citations"] = dict(_settings("citations"), description=b.TOP_KEYS["citations"][1])
+    properties["press"] = press_schema()
+    properties["addresses"]["additionalProperties"] = {"type": "string"}
     return {"$schema": DRAFT, "$id": "https://lettersmith.invalid/brief.schema.json",
             "title": "lettersmith brief", "type": "object", "additionalProperties": False,
             "properties": properties}
+
+
+def _keys(table: dict[str, tuple[type, ...]]) -> dict[str, Any]:
+    return {key: _of_types(types, key) for key, types in table.items()}
+
+
+def press_schema() -> dict[str, Any]:
+    """The schema of a brief's ``press:`` section (from brief.PRESS_KEYS and friends)."""
+    props = {key: _of_types(types, expected) for key, (types, expected) in b.PRESS_KEYS.items()}
+    props["date"] = dict(DATE, description=b.PRESS_KEYS["date"][1])
+    props["contacts"]["items"] = {"type": "string"}
+    props["about"]["items"] = {"type": "string"}
+    props["signers"].update(additionalProperties=False, properties=_keys(b.PRESS_SIGNER_KEYS))
+    props["signers"]["properties"]["first"]["items"] = {"type": "string"}
+    props["letter-quotes"]["items"] = {
+        "type": "object", "additionalProperties": False, "properties": _keys(b.LETTER_QUOTE_KEYS),
+        "oneOf": [{"required": ["words"]}, {"required": ["sentence", "from"]}]}
+    item = {"type": "object", "additionalProperties": False, "properties": _keys(b.PRESS_ITEM_KEYS),
+            "oneOf": [{"required": [kind]} for kind in b.PRESS_ITEM_KINDS]}
+    item["properties"]["quote"] = {"anyOf": [{"type": "string"},
+                                             {"type": "array", "items": {"type": "string"}}],
+                                   "description": "a library quote id, or ids said one after another"}
+    props["body"]["items"] = {"anyOf": [{"type": "string"}, item]}
+    return {"type": "object", "description": b.TOP_KEYS["press"][1], "required": ["headline"],
+            "additionalProperties": False, "properties": props}
 
 
 SCHEMAS = {"brief.schema.json": brief_schema, "library.schema.json": library_schema}
