@@ -20,6 +20,7 @@ from .counts import SignerCounts, count_signers
 from .letter import block_texts, quote_from_letter
 from .section import Press, read_press
 
+_ASK_END = re.compile(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$")
 _HONORIFIC = re.compile(r"^(?:The\s+)?(?:Honorable|Hon\.)\s+", re.I)
 
 
@@ -160,7 +161,7 @@ class ReleaseBuilder:
     def ask(self) -> str:
         if self.press.get("ask"):
             return str(self.press.get("ask")).strip().rstrip(".")
-        asks = [re.sub(r"\s*\[[^\]]*@[^\]]*\]", "", str(a)).strip().rstrip(".;")
+        asks = [_ASK_END.sub("", re.sub(r"\s*\[[^\]]*@[^\]]*\]", "", str(a)).strip())
                 for block in self.brief.body if block.kind == "asks" for a in block.value]
         if not asks:
             raise LettersmithError("the release's lead needs what the letter asks for",
@@ -170,10 +171,12 @@ class ReleaseBuilder:
 
     def recipient_names(self) -> tuple[str, str]:
         to = self.letter.draft.recipient
-        name = _HONORIFIC.sub("", str(to.get("name") or ""))
-        long_form = str(self.press.get("to") or " ".join(p for p in (to.get("title"), name) if p))
-        short = to.get("short-name") or re.sub(r"^Dear\s+|[,:]$", "", str(to.get("salutation") or ""))
-        return long_form, str(short or long_form)
+        name = re.sub(r"^The\b", "the", _HONORIFIC.sub("", str(to.get("name") or "")))
+        long_form = " ".join(p for p in (to.get("title"), name) if p)
+        if not to.get("title") and to.get("organization"):
+            long_form += f" of {to['organization']}"
+        long_form = str(self.press.get("to") or long_form)
+        return long_form, str(to.get("short-name") or long_form)
 
     # ------------------------------------------------------------ the release
 

@@ -104,7 +104,7 @@ DEFS: dict[str, StyleDef] = {d.name.lower(): d for d in [
           '<w:i/><w:iCs/><w:sz w:val="26"/><w:szCs w:val="26"/>'),
     _para("PressDateline", "Press Dateline", _sp(240, 240)),
     _para("PressBody", "Press Body", _sp(0, 240)),
-    _para("PressAbout", "Press About", "<w:keepLines/>" + _sp(0, 120),
+    _para("PressAbout", "Press About", "<w:keepLines/>" + _sp(120, 60),
           '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
     _para("PressEnd", "Press End", _sp(240, 0) + '<w:jc w:val="center"/>'),
     _char("FootnoteReference", "footnote reference", '<w:vertAlign w:val="superscript"/>'),
