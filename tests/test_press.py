@@ -258,3 +258,32 @@ def test_a_library_template_replaces_the_shipped_one(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "test-press.txt").read_text(encoding="utf-8") == \
         "Groups Ask DHS to End 287(g)\n\nMore than 100 groups wrote to Secretary Mayorkas.\n"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None
+                    or shutil.which("pdftotext") is None, reason="LibreOffice or poppler missing")
+def test_the_release_in_pdf_reads_like_a_press_release(built, tmp_path):
+    """The Word release through LibreOffice: the release line on top, the headline
+    before the dateline, ### last; and a LibreOffice re-save keeps the styles."""
+    from lettersmith.pdf import docx_to_pdf
+
+    path = Path(built["out"]) / f"{BRIEF}-press.docx"
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(docx_to_pdf(path.read_bytes()))
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    first = " ".join(pages[0].split())
+    assert first.startswith("FOR IMMEDIATE RELEASE June 14, 2023 CONTACT:")
+    assert first.index("Reassess 287(g)") < first.index("WASHINGTON — More than 100")
+    assert [p for p in pages if p.strip()][-1].split()[-1] in ("###", "2")
+    assert "###" in [p for p in pages if p.strip()][-1]
+    # LibreOffice's own .docx keeps the Press styles by name.
+    import docx
+
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"  # a private profile
+    resaved = subprocess.run(["soffice", profile, "--headless", "--convert-to", "docx", "--outdir",
+                              str(tmp_path / "resaved"), str(path)], capture_output=True,
+                             text=True, timeout=180)
+    assert resaved.returncode == 0, resaved.stderr
+    names = {p.style.name for p in docx.Document(str(tmp_path / "resaved" / path.name)).paragraphs}
+    assert {"Press Headline", "Press Dateline", "Press Body", "Press End"} <= names
