@@ -287,3 +287,16 @@ def test_the_release_in_pdf_reads_like_a_press_release(built, tmp_path):
     assert resaved.returncode == 0, resaved.stderr
     names = {p.style.name for p in docx.Document(str(tmp_path / "resaved" / path.name)).paragraphs}
     assert {"Press Headline", "Press Dateline", "Press Body", "Press End"} <= names
+
+
+def test_new_from_a_brief_with_a_release_dates_both_today(tmp_path):
+    import datetime as dt
+
+    root = copy_library(tmp_path)
+    old = root / "examples" / "briefs" / f"{BRIEF}.yaml"
+    new = root / "examples" / "briefs" / "next.yaml"
+    result = CliRunner().invoke(main, ["new", str(new), "--from", str(old)])
+    assert result.exit_code == 0, result.output
+    today = dt.date.today().isoformat()
+    dates = re.findall(r"^\s*date: (\S+)", new.read_text(encoding="utf-8"), re.M)
+    assert dates == [today, today]

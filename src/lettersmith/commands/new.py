@@ -26,6 +26,7 @@ signoff: Sincerely,
 signatories: SIGNATORIES-ID
 """
 _DATE = re.compile(r"^(date:[ \t]*)([^#\n]*?)([ \t]*(?:#.*)?)$", re.M)
+_PRESS_DATE = re.compile(r"^([ \t]+date:[ \t]*)(\d{4}-\d{2}-\d{2})([ \t]*(?:#.*)?)$", re.M)
 _PATH_KEY = re.compile(r"""^((?:library|letterhead):[ \t]*)(["']?)([^"'#\n]+?)\2([ \t]*(?:#.*)?)$""",
                        re.M)
 _SCHEMA = re.compile(r"^(#\s*yaml-language-server:\s*\$schema=)(\S+)", re.M)
@@ -44,6 +45,8 @@ def from_existing(text: str, old: Path, new: Path, today: dt.date) -> str:
     old_dir, new_dir = old.parent, new.parent
     if _DATE.search(text):
         text = _DATE.sub(lambda m: f"{m.group(1)}{today.isoformat()}{m.group(3)}", text, count=1)
+    # press: date: (the release's) follows the letter's, to today
+    text = _PRESS_DATE.sub(lambda m: f"{m.group(1)}{today.isoformat()}{m.group(3)}", text)
     text = _PATH_KEY.sub(lambda m: m.group(1) + m.group(2) + _moved(m.group(3), old_dir, new_dir)
                          + m.group(2) + m.group(4), text)
     return _SCHEMA.sub(lambda m: m.group(1) + _moved(m.group(2), old_dir, new_dir), text)
