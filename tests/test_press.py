@@ -300,3 +300,20 @@ def test_new_from_a_brief_with_a_release_dates_both_today(tmp_path):
     today = dt.date.today().isoformat()
     dates = re.findall(r"^\s*date: (\S+)", new.read_text(encoding="utf-8"), re.M)
     assert dates == [today, today]
+
+
+def test_one_signer_is_named_and_none_is_an_error(tmp_path):
+    one = PRESS_BRIEF.replace("signatories: coalition-2023-06-15", "signatories: [Example Org]")
+    one = one.replace("  signers: {{describe: organizations, name: 3, first: [United We Dream]}}\n", "")
+    brief = write_brief(tmp_path, one)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(brief), "-o", str(out), "-f", "txt"])
+    assert result.exit_code == 0, result.output
+    text = (out / "test-press.txt").read_text(encoding="utf-8")
+    assert "WASHINGTON — Example Org is calling on Secretary of Homeland Security" in text
+    assert "today, Example Org writes, \u201cIt has failed.\u201d" in text
+    brief.write_text(brief.read_text(encoding="utf-8").replace("signatories: [Example Org]\n", ""),
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(brief), "-o", str(out), "-f", "txt"])
+    assert result.exit_code == 1
+    assert "test.yaml:" in result.output and "this letter has none" in result.output

@@ -53,6 +53,7 @@ class SignerCounts:
     describe: str = "organizations"
     noun: str = "organizations"
     rounded: bool = True
+    single: str = ""  # the one signer's name, when there is only one
 
     @property
     def about(self) -> str:
@@ -83,6 +84,10 @@ def count_signers(signatories: Signatories | None, settings: dict, brief_file: s
     ``first`` are taken from the list in its order), ``describe``, ``noun``, ``round``.
     """
     signers = signatories.signers if signatories else []
+    if not signers:
+        raise LettersmithError("the release counts and names the letter's signers, and this "
+                               "letter has none", file=brief_file, line=line,
+                               hint="add signatories: to the letter (one name will do)")
     by_key = {_key(s.name): s.name for s in signers}
     named: list[str] = []
     taken: set[str] = set()
@@ -114,4 +119,5 @@ def count_signers(signatories: Signatories | None, settings: dict, brief_file: s
     named = named[:max(wanted, 0)] if "name" in settings else named
     return SignerCounts(len(signers), named, str(settings.get("describe") or "organizations"),
                         str(settings.get("noun") or "organizations"),
-                        bool(settings.get("round", True)))
+                        bool(settings.get("round", True)),
+                        (named or [signers[0].name])[0] if len(signers) == 1 else "")

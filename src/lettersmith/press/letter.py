@@ -33,7 +33,7 @@ def sentences(text: str) -> list[str]:
 
 
 def quote_from_letter(entry: dict, index: int, texts: dict[str, str], brief_file: str,
-                      line: int) -> str:
+                      line: int, plural: bool = True) -> str:
     """One ``letter-quotes`` entry as Markdown: the intro, then the words in curly quotes.
 
     The words must be the letter's (whitespace and quote marks aside); a final period
@@ -65,6 +65,6 @@ def quote_from_letter(entry: dict, index: int, texts: dict[str, str], brief_file
                                         "letter with -f txt to see its text)")
     if words[-1:] not in ".!?,":
         words += "."
-    default = "The letter says," if index else "write,"
+    default = "The letter says," if index else ("write," if plural else "writes,")
     intro = str(entry.get("intro") or default)
     return f"{intro} \u201c{md_escape(words)}\u201d"

@@ -187,7 +187,8 @@ class ReleaseBuilder:
                                press.line("signers"))
         texts = block_texts(self.letter.doc)
         quotes = press.get("letter-quotes") or []
-        letter_quotes = [quote_from_letter(e, i, texts, self.file, quotes.line_of(i))
+        letter_quotes = [quote_from_letter(e, i, texts, self.file, quotes.line_of(i),
+                                           plural=not counts.single)
                          for i, e in enumerate(press.letter_quotes)]
         base = self.base()
         body = [self.paragraph(e, i, base) for i, e in enumerate(press.items)]
