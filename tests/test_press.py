@@ -317,3 +317,14 @@ def test_one_signer_is_named_and_none_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["build", str(brief), "-o", str(out), "-f", "txt"])
     assert result.exit_code == 1
     assert "test.yaml:" in result.output and "this letter has none" in result.output
+
+
+def test_history_remembers_the_releases_quotes(tmp_path):
+    brief = write_brief(tmp_path, PRESS_BRIEF)
+    result = CliRunner().invoke(main, ["build", str(brief), "-o", str(tmp_path / "out"), "-f", "md"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["history", "--snippet", "leap-2021-end-immediately",
+                                       "--library", str(brief.parents[2])])
+    assert result.exit_code == 0, result.output
+    assert "out/test-press.md" in result.output, result.output
+    assert "used quote leap-2021-end-immediately" in result.output

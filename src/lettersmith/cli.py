@@ -115,6 +115,8 @@ def build(briefs: tuple[Path, ...], out_dir: Path, formats: str, library: Path |
                 release = build_release(letter)
                 files.update({out_dir / f"{letter.brief.name}-press.{fmt}":
                               render(release.doc, fmt, letterhead=head) for fmt in kinds})
+                for kind, ids in release.draft.used.items():  # history: what went out
+                    letter.draft.used.setdefault(kind, []).extend(ids)
             for said in write_all(files, force):
                 click.echo(said, err=True)
         except LettersmithError as err:
