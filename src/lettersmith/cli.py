@@ -117,6 +117,9 @@ def build(briefs: tuple[Path, ...], out_dir: Path, formats: str, library: Path |
                               render(release.doc, fmt, letterhead=head) for fmt in kinds})
                 for kind, ids in release.draft.used.items():  # history: what went out
                     letter.draft.used.setdefault(kind, []).extend(ids)
+                counts = release.counts
+                click.echo(f"{letter.brief.path}: press release: {counts.about} signers, "
+                           f"{len(counts.named)} named", err=True)
             for said in write_all(files, force):
                 click.echo(said, err=True)
         except LettersmithError as err:
