@@ -184,7 +184,7 @@ to: dhs-secretary-mayorkas
 subject: Test
 body:
   - text: We write to ask you to end the 287(g) program. It has failed.
-  - asks: [end the 287(g) program]
+  - asks: [end the 287(g) program;, "stop honoring ICE detainers [@aclu-license-to-abuse-2022]."]
 signatories: coalition-2023-06-15
 press:
   headline: Groups Ask DHS to End 287(g)
@@ -220,7 +220,7 @@ def test_check_flags_a_quote_without_title_and_a_stale_fact(tmp_path):
     assert result.exit_code == 0, result.output
     text = (out / "test-press.txt").read_text(encoding="utf-8")
     assert "More than 100 organizations are calling on Secretary of Homeland Security " \
-           "Alejandro Mayorkas to end the 287(g) program." in text
+           "Alejandro Mayorkas to end the 287(g) program and stop honoring ICE detainers." in text
     assert ("which include United We Dream, ACLU People Power Fairfax, African Communities "
             "Together (ACT), and nearly 100 other organizations — write, \u201cIt has failed.\u201d") in text
     assert "said 120 law enforcement professionals." in text

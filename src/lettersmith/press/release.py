@@ -167,7 +167,9 @@ class ReleaseBuilder:
             raise LettersmithError("the release's lead needs what the letter asks for",
                                    file=self.file, line=self.brief.line("press"),
                                    hint="add ask: under press:, or an asks: block to the letter")
-        return asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + ", and " + asks[-1]
+        if len(asks) <= 2:
+            return " and ".join(asks)
+        return ", ".join(asks[:-1]) + ", and " + asks[-1]
 
     def recipient_names(self) -> tuple[str, str]:
         to = self.letter.draft.recipient
