@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import model as m
 from .brief import Brief, read_brief
@@ -35,6 +35,7 @@ def renderer_for(library: Library) -> Renderer:
     """One Jinja environment per library per process."""
     key = id(library)
     if key not in _RENDERERS:
+        _RENDERERS.clear()  # keep only the latest: a long ``preview`` reloads the library often
         _RENDERERS[key] = Renderer(library)
     return _RENDERERS[key]
 
@@ -45,11 +46,12 @@ def library_for(brief: Brief, override: Path | None) -> Library:
     return load_library(root)
 
 
-def build_letter(brief_path: Path, library_dir: Path | None = None) -> Letter:
-    """Read, render, parse and cite one brief."""
+def build_letter(brief_path: Path, library_dir: Path | None = None, *,
+                 renderer: Callable[[Library], Renderer] = renderer_for) -> Letter:
+    """Read, render, parse and cite one brief (``renderer`` makes the Renderer)."""
     brief = read_brief(brief_path)
     library = library_for(brief, library_dir)
-    draft = renderer_for(library).render(brief)
+    draft = renderer(library).render(brief)
     doc = document_from(draft, brief, library)
     return Letter(brief, library, draft, doc)
 

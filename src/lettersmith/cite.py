@@ -203,20 +203,33 @@ def _form(item: m.CiteItem, source: dict[str, Any], note: m.Note, state: _State,
     settings = state.settings
     kind = str(source.get("type") or "")
     chain = state.chain
+
+    def chose(form: str, reason: str) -> None:
+        note.forms.append(m.CiteForm(item.id, form, reason))
+
     try:
         if settings.ibid and chain_ok and chain and chain[0] == item.id:
             if item.locator == chain[1] or item.locator:
+                chose("Id.", "the note before cites only this source")
                 return style.ibid_form(item.locator if item.locator != chain[1] else "", capital)
         first = state.first_note.get(item.id)
         if first is None or settings.subsequent == "full":
+            chose("full", "first citation of this source" if first is None
+                  else "the brief asks for full citations every time (subsequent: full)")
             return style.full_form(source, item.locator)
         if kind in style.CASE_TYPES:
             if note.number - state.last_note.get(item.id, first) > 5:
+                chose("full", "a case last cited more than five notes back")
                 return style.full_form(source, item.locator)
+            chose("short", "a case cited within the last five notes")
             return style.short_form(source, item.locator)
         if kind in style.STATUTE_TYPES or settings.subsequent == "short" or first == note.number:
+            chose("short", "statutes, orders and regulations never take supra"
+                  if kind in style.STATUTE_TYPES else "cited earlier in this same note"
+                  if first == note.number else "the brief asks for short forms (subsequent: short)")
             return style.short_form(source, item.locator)
         ref = m.NoteRef(first, m.format_number(first, settings.numbering))
+        chose("supra", f"cited in full in note {ref.label}")
         return style.supra_form(source, ref, item.locator)
     finally:
         state.first_note.setdefault(item.id, note.number)

@@ -25,6 +25,7 @@ LAZY_COMMANDS = {
     "ingest": ("lettersmith.commands.ingest", "ingest"),
     "schema": ("lettersmith.commands.schema", "schema"),
     "new": ("lettersmith.commands.new", "new"),
+    "preview": ("lettersmith.commands.preview", "preview"),
 }
 
 

@@ -80,18 +80,29 @@ class NoteRef:
 
 
 @dataclass
+class CiteForm:
+    """How the citation pass wrote one cited authority: ``form`` is full, short,
+    Id. or supra; ``reason`` says why in a sentence (shown by ``preview``)."""
+
+    source: str
+    form: str
+    reason: str
+
+
+@dataclass
 class Note:
     """A footnote or endnote.  ``number`` and ``label`` are set by the citation pass.
 
     ``number`` is the 1-based position in the letter; ``label`` is that number in
     the letter's numbering format ("3", "iii", "III").  ``sources`` lists the
-    source ids the note cites, in order.
+    source ids the note cites, in order; ``forms`` how each citation was written.
     """
 
     blocks: list[Block]
     number: int = 0
     label: str = ""
     sources: list[str] = field(default_factory=list)
+    forms: list[CiteForm] = field(default_factory=list)
 
 
 Inline = Union[Str, Emph, Strong, Code, Link, LineBreak, Cite, NoteRef, Note]

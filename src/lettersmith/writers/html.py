@@ -25,6 +25,7 @@ sup a { text-decoration: none; }
 .press-about { font-size: .9em; }
 .press-end p { text-align: center; }
 """.strip()
+CSS = _CSS  # the letter's layout, also used by ``preview``'s page
 
 
 class HtmlWriter(TextWriter):
@@ -34,17 +35,21 @@ class HtmlWriter(TextWriter):
         meta = self.doc.meta
         title = escape(str(meta.get("title") or "Letter"))
         body = self.blocks(self.doc.blocks)
-        notes = ""
-        if self.doc.notes:
-            kind = _LIST_TYPE[self.doc.note_settings.numbering]
-            items = "\n".join(
-                f'<li id="fn{n.number}">{self.note_text(n)} '
-                f'<a href="#fnref{n.number}" class="back" aria-label="Back to text">\u21a9</a></li>'
-                for n in self.doc.notes)
-            notes = f'<section class="notes" role="doc-endnotes">\n<ol type="{kind}">\n{items}\n</ol>\n</section>'
+        notes = self.notes_section()
         return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
                 f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
                 f"{body}\n{notes}\n</body>\n</html>\n")
+
+    def notes_section(self) -> str:
+        """The numbered notes as a list after the letter ('' when there are none)."""
+        if not self.doc.notes:
+            return ""
+        kind = _LIST_TYPE[self.doc.note_settings.numbering]
+        items = "\n".join(
+            f'<li id="fn{n.number}">{self.note_text(n)} '
+            f'<a href="#fnref{n.number}" class="back" aria-label="Back to text">\u21a9</a></li>'
+            for n in self.doc.notes)
+        return f'<section class="notes" role="doc-endnotes">\n<ol type="{kind}">\n{items}\n</ol>\n</section>'
 
     def note_text(self, note: m.Note) -> str:
         text = self.blocks(note.blocks)

@@ -1,0 +1,100 @@
+"""One preview session: the brief it serves, its token, the latest build (or the
+error beside the last good letter), and the watcher that rebuilds on every save."""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import watchfiles
+
+from ..errors import LettersmithError
+from ..library import Library, load_library
+
+WATCHED_SUFFIXES = (".md", ".yaml", ".yml", ".j2")
+
+
+class Session:
+    """The state every page of one ``preview`` shares; thread-safe."""
+
+    def __init__(self, brief: Path, library_dir: Path | None = None) -> None:
+        self.brief = brief  # as given, so messages name it as ``build`` would
+        self.brief_abs = str(brief.resolve())
+        self.library_dir = library_dir
+        self.token = secrets.token_urlsafe(24)
+        self.library: Library | None = None
+        self.state: dict[str, Any] = {"version": 0, "error": "", "html": "", "notes": {},
+                                      "warnings": [], "body": [], "title": ""}
+        self._changed = threading.Condition()
+        self._build_lock = threading.Lock()
+        self.stop = threading.Event()
+
+    # ------------------------------------------------------------------ builds
+
+    def rebuild(self) -> dict[str, Any]:
+        """Build the letter again; on a mistake keep the last good letter with the message."""
+        from .letter import build_live, letter_state
+        with self._build_lock:
+            started = time.perf_counter()
+            update: dict[str, Any]
+            try:
+                letter = build_live(self.brief, self.library_dir)
+                update = letter_state(letter, self.brief, self.library_dir)
+                update["error"] = ""
+                self.library = letter.library
+            except LettersmithError as err:
+                update = {"error": str(err)}
+            except OSError as err:
+                update = {"error": f"{err.filename or self.brief}: {err.strerror or err}"}
+            except Exception as err:  # noqa: BLE001 - a bug must not stop the server
+                update = {"error": "internal error, please report it: "
+                                   f"{type(err).__name__}: {err}"}
+            update["ms"] = round((time.perf_counter() - started) * 1000)
+            with self._changed:
+                self.state = {**self.state, **update, "version": self.state["version"] + 1}
+                self._changed.notify_all()
+                return self.state
+
+    def wait_newer(self, version: int, timeout: float) -> dict[str, Any] | None:
+        """The state once it is newer than ``version``, or None after ``timeout``."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.state["version"] > version or self.stop.is_set(),
+                                   timeout)
+            return self.state if self.state["version"] > version else None
+
+    def current_library(self) -> Library:
+        """The library of the last good build (loaded fresh on each), else the folder's."""
+        if self.library is None:
+            self.library = load_library(self.library_dir or self.brief.parent)
+        return self.library
+
+    # ---------------------------------------------------------------- watching
+
+    def watched(self) -> list[tuple[list[Path], bool]]:
+        """(folders, recursive): the brief's folder alone, the library's snippets and templates."""
+        root = self.library.root if self.library else (self.library_dir or self.brief.parent)
+        library = [p for p in (root / "snippets", root / "templates") if p.is_dir()]
+        return [([self.brief.resolve().parent], False)] + ([(library, True)] if library else [])
+
+    def relevant(self, change: watchfiles.Change, path: str) -> bool:
+        return os.path.abspath(path) == self.brief_abs or path.endswith(WATCHED_SUFFIXES)
+
+    def start_watching(self) -> None:
+        """One thread per watched set; each rebuilds on a change until ``stop``."""
+        for folders, recursive in self.watched():
+            threading.Thread(target=self._watch, args=(folders, recursive), daemon=True,
+                             name="lettersmith-watch").start()
+
+    def _watch(self, folders: list[Path], recursive: bool) -> None:
+        for _changes in watchfiles.watch(*folders, watch_filter=self.relevant, recursive=recursive,
+                                         step=30, debounce=400, stop_event=self.stop,
+                                         raise_interrupt=False):
+            self.rebuild()
+
+    def close(self) -> None:
+        self.stop.set()
+        with self._changed:
+            self._changed.notify_all()
