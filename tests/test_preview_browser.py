@@ -1,0 +1,240 @@
+"""``lettersmith preview`` in a real browser: the real command in a subprocess,
+Chromium from the system packages driven by Playwright (nothing downloaded).
+
+Each test serves a tmp copy of the example brief and the shipped library.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+BRIEF = "new-letter-2026-county-287g.yaml"
+
+if not CHROMIUM.exists():
+    pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM))
+        yield browser
+        browser.close()
+
+
+class Served:
+    """A running ``lettersmith preview`` on a tmp copy of the library."""
+
+    def __init__(self, root: Path, brief_text: str | None = None) -> None:
+        shutil.copytree(ROOT / "snippets", root / "snippets")
+        (root / "examples" / "briefs").mkdir(parents=True)
+        self.root = root
+        self.brief = root / "examples" / "briefs" / BRIEF
+        self.original = brief_text or (ROOT / "examples" / "briefs" / BRIEF).read_text(encoding="utf-8")
+        self.brief.write_text(self.original, encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "lettersmith", "preview", str(self.brief.relative_to(root)),
+             "--port", "0", "--no-open"], cwd=root, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        assert self.url.startswith("http://127.0.0.1:"), self.url
+        parts = urlsplit(self.url)
+        self.port = parts.port
+        self.token = parts.query.removeprefix("token=")
+
+    def save(self, text: str) -> None:
+        """Save the brief as an editor does: a new file moved into place."""
+        tmp = self.brief.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.brief)
+
+    def request(self, method: str, path: str, *, host: str | None = None,
+                headers: dict[str, str] | None = None, body: str | None = None) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.putrequest(method, path, skip_host=True)
+        conn.putheader("Host", host or f"127.0.0.1:{self.port}")
+        for key, value in (headers or {}).items():
+            conn.putheader(key, value)
+        data = (body or "").encode()
+        conn.putheader("Content-Length", str(len(data)))
+        conn.endheaders(data)
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    server = Served(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser: object, served: Served) -> Iterator[object]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(served.url)
+    expect(page.locator("#status")).to_contain_text("up to date")
+    yield page
+    page.close()
+    assert not errors, errors
+
+
+def expected_notes(brief: Path) -> list[str]:
+    """The notes of the letter as the pipeline numbers them, as plain text."""
+    from lettersmith import model as m
+    from lettersmith.build import build_letter
+    doc = build_letter(brief).doc
+    return [" ".join(m.plain_text(n.blocks).split()) for n in doc.notes]
+
+
+def page_notes(page: object) -> list[str]:
+    texts = page.locator("#letter section.notes li").all_inner_texts()  # type: ignore[attr-defined]
+    return [" ".join(t.replace("\u21a9", "").split()) for t in texts]
+
+
+def test_the_example_page_shows_every_note_in_order(page: object, served: Served) -> None:
+    want = expected_notes(served.brief)
+    assert len(want) == 14
+    assert page_notes(page) == want
+    marks = page.locator("#letter sup[data-note]").all_inner_texts()  # type: ignore[attr-defined]
+    assert marks == [str(n) for n in range(1, 15)]
+    # the sign-on list and the letter's parts are there too
+    assert page.locator("#letter .signatures p").count() >= 7  # type: ignore[attr-defined]
+    expect(page.locator("#letter .subject")).to_contain_text("287(g) Agreement")
+
+
+def test_hover_shows_provenance_and_a_note_click_shows_the_form(page: object) -> None:
+    page.hover('.snippet[data-snippet="287g-makes-communities-less-safe"]')  # type: ignore[attr-defined]
+    tip = page.locator("#tip")  # type: ignore[attr-defined]
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("287g-makes-communities-less-safe")
+    expect(tip).to_contain_text("origin: 2021-02-11")
+    page.click('sup[data-note="10"]')  # type: ignore[attr-defined]
+    panel = page.locator("#note")  # type: ignore[attr-defined]
+    expect(panel).to_contain_text("Note 10")
+    expect(panel).to_contain_text("supra")
+    expect(panel).to_contain_text("cited in full in note 6")
+    expect(panel).to_contain_text("cato-nowrasteh-secure-communities-2017")
+    page.click("#letter section.notes li#fn6")  # type: ignore[attr-defined]
+    expect(panel).to_contain_text("first citation of this source")
+
+
+def test_saving_the_brief_with_a_new_block_updates_the_page(page: object, served: Served) -> None:
+    page.evaluate("window.scrollTo(0, 900)")  # type: ignore[attr-defined]
+    before = page.evaluate("window.scrollY")  # type: ignore[attr-defined]
+    version = int(page.evaluate("document.body.dataset.version"))  # type: ignore[attr-defined]
+    text = served.original.replace(
+        "  - asks:\n", "  - argument: end-ice-detainers-liability\n  - asks:\n", 1)
+    served.save(text)
+    expect(page.locator('.snippet[data-snippet="end-ice-detainers-liability"]')).to_have_count(1)  # type: ignore[attr-defined]
+    assert int(page.evaluate("document.body.dataset.version")) > version  # type: ignore[attr-defined]
+    assert page_notes(page) == expected_notes(served.brief)
+    assert len(page_notes(page)) > 14
+    assert page.evaluate("window.scrollY") == before  # the reader stays where they were  # type: ignore[attr-defined]
+
+
+def test_a_broken_brief_shows_builds_message_and_keeps_the_letter(
+        page: object, served: Served) -> None:
+    typo = served.original.replace("argument: law-enforcement-leaders-oppose-287g",
+                                   "argument: law-enforcement-leader-oppose-287g", 1)
+    served.save(typo)
+    error = page.locator("#error")  # type: ignore[attr-defined]
+    expect(error).to_be_visible()
+    build = subprocess.run([sys.executable, "-m", "lettersmith", "build",
+                            "examples/briefs/" + BRIEF, "-o", "out"], cwd=served.root,
+                           capture_output=True, text=True)
+    assert build.returncode == 1
+    message = build.stderr.strip().removeprefix("error: ")
+    assert "law-enforcement-leaders-oppose-287g" in message  # the closest id
+    expect(error).to_have_text(message)
+    assert re.match(rf"examples/briefs/{BRIEF}:\d+: ", message)
+    assert len(page_notes(page)) == 14  # the last good letter is still there
+    assert page.locator("body.has-error").count() == 1  # type: ignore[attr-defined]
+    served.save(served.original.replace("stale-after: 5y", "stale-after: 5y\nvia: [", 1))
+    expect(error).to_contain_text(f"{BRIEF}:")
+    expect(error).to_contain_text("YAML")
+    served.save(served.original)
+    expect(error).to_be_hidden()
+    assert page.locator("body.has-error").count() == 0  # type: ignore[attr-defined]
+    assert page_notes(page) == expected_notes(served.brief)
+
+
+def test_adding_from_the_search_box_writes_the_brief_and_updates_the_page(
+        page: object, served: Served) -> None:
+    page.click("#letter h2:has-text('287(g) invites racial profiling')")  # type: ignore[attr-defined]
+    expect(page.locator("#where")).to_contain_text("after body item 6")  # type: ignore[attr-defined]
+    page.fill("#search", "detainer liability")  # type: ignore[attr-defined]
+    hit = page.locator('.hit[data-id="end-ice-detainers-liability"]')  # type: ignore[attr-defined]
+    expect(hit).to_be_visible()
+    expect(hit.locator(".body section.notes li").first).to_be_visible()  # rendered with its notes
+    hit.locator("button.add").click()
+    added = page.locator('.body-item[data-n="6"] .snippet[data-snippet="end-ice-detainers-liability"]')  # type: ignore[attr-defined]
+    expect(added).to_have_count(1)
+    after = served.brief.read_text(encoding="utf-8")
+    old, new = served.original.splitlines(), after.splitlines()
+    at = old.index("  - heading: 287(g) invites racial profiling") + 1
+    assert new == old[:at] + ["  - argument: end-ice-detainers-liability"] + old[at:]
+    assert page_notes(page) == expected_notes(served.brief)
+
+
+def test_warnings_from_check_are_marked_where_they_apply(browser: object, tmp_path: Path) -> None:
+    text = (ROOT / "examples" / "briefs" / BRIEF).read_text(encoding="utf-8")
+    served = Served(tmp_path, text.replace("stale-after: 5y", "stale-after: 1y"))
+    try:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(served.url)
+        warnings = page.locator("#warnings li")
+        expect(warnings.first).to_contain_text("is stale")
+        marked = page.locator("#letter .snippet.warned")
+        expect(marked.first).to_be_visible()
+        assert "is stale" in marked.first.get_attribute("data-warning")
+        page.close()
+    finally:
+        served.stop()
+
+
+def test_host_header_and_token_are_checked(served: Served) -> None:
+    token = served.token
+    add = json.dumps({"id": "end-ice-detainers-liability"})
+    assert served.request("GET", f"/?token={token}") == 200
+    assert served.request("GET", f"/?token={token}", host=f"localhost:{served.port}") == 200
+    assert served.request("GET", f"/?token={token}", host=f"evil.example:{served.port}") == 403
+    assert served.request("GET", f"/?token={token}", host="127.0.0.1") == 403
+    assert served.request("GET", "/") == 403
+    assert served.request("GET", "/state?token=wrong") == 403
+    assert served.request("GET", "/events") == 403
+    for headers in ({}, {"X-Lettersmith-Token": "wrong"}):
+        assert served.request("POST", "/add", headers=headers, body=add) == 403
+    assert served.request("POST", f"/add?token={token}", body=add) == 403  # the header, not the URL
+    assert served.request("POST", "/add", host=f"evil.example:{served.port}",
+                          headers={"X-Lettersmith-Token": token}, body=add) == 403
+    assert served.brief.read_text(encoding="utf-8") == served.original
+    # a source is not a block of the letter: refused, nothing written
+    assert served.request("POST", "/add", headers={"X-Lettersmith-Token": token},
+                          body=json.dumps({"id": "gao-21-186"})) == 409
+    assert served.brief.read_text(encoding="utf-8") == served.original
+    assert served.request("POST", "/add", headers={"X-Lettersmith-Token": token}, body=add) == 200
+    assert "- argument: end-ice-detainers-liability" in served.brief.read_text(encoding="utf-8")
