@@ -55,7 +55,7 @@ letter.addEventListener("mousemove", (event) => {
   const d = block.dataset;
   tip.replaceChildren(text("b", d.snippet), text("div", d.title),
                       text("div", d.origin ? "origin: " + d.origin : "origin: not recorded"));
-  if (d.warning) tip.append(text("div", "\u26a0 " + d.warning));
+  for (const w of (d.warning || "").split("\n").filter(Boolean)) tip.append(text("div", "\u26a0 " + w, "warn"));
   tip.style.left = Math.min(event.clientX + 14, window.innerWidth - 420) + "px";
   tip.style.top = (event.clientY + 16) + "px";
   tip.hidden = false;
