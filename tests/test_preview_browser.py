@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -78,16 +79,38 @@ class Served:
         conn.close()
         return status
 
+    def state(self) -> dict:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", f"/state?token={self.token}")
+        state = json.loads(conn.getresponse().read())
+        conn.close()
+        return state
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=10)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    server = Served(tmp_path)
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for the tests that start from the example brief (each restores it)."""
+    server = Served(tmp_path_factory.mktemp("preview"))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def served(shared: Served) -> Served:
+    """The shared server, its brief as it was at the start."""
+    if shared.brief.read_text(encoding="utf-8") != shared.original:
+        shared.save(shared.original)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            state = shared.state()
+            if not state["error"] and len(state["body"]) == shared.original.count("\n  - "):
+                break
+            time.sleep(0.05)
+    return shared
 
 
 @pytest.fixture
@@ -182,6 +205,28 @@ def test_a_broken_brief_shows_builds_message_and_keeps_the_letter(
     assert page_notes(page) == expected_notes(served.brief)
 
 
+def test_started_broken_then_fixed_it_follows_the_library_too(
+        browser: object, tmp_path: Path) -> None:
+    text = (ROOT / "examples" / "briefs" / BRIEF).read_text(encoding="utf-8")
+    served = Served(tmp_path, text.replace("to: example-county-board", "to: example-county-bord"))
+    try:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(served.url)
+        expect(page.locator("#error")).to_contain_text("did you mean 'example-county-board'")
+        served.save(text)
+        expect(page.locator("#error")).to_be_hidden()
+        page.wait_for_timeout(500)  # the watchers move to the library the brief names
+        argument = next((tmp_path / "snippets").rglob("287g-empowers-racist-officials.md"))
+        argument.write_text(argument.read_text(encoding="utf-8").replace(
+            "The 287(g) program empowers", "The 287(g) program, edited, empowers", 1),
+            encoding="utf-8")
+        expect(page.locator('.snippet[data-snippet="287g-empowers-racist-officials"]')
+               ).to_contain_text("The 287(g) program, edited, empowers")
+        page.close()
+    finally:
+        served.stop()
+
+
 def test_adding_from_the_search_box_writes_the_brief_and_updates_the_page(
         page: object, served: Served) -> None:
     page.click("#letter h2:has-text('287(g) invites racial profiling')")  # type: ignore[attr-defined]
@@ -200,20 +245,16 @@ def test_adding_from_the_search_box_writes_the_brief_and_updates_the_page(
     assert page_notes(page) == expected_notes(served.brief)
 
 
-def test_warnings_from_check_are_marked_where_they_apply(browser: object, tmp_path: Path) -> None:
-    text = (ROOT / "examples" / "briefs" / BRIEF).read_text(encoding="utf-8")
-    served = Served(tmp_path, text.replace("stale-after: 5y", "stale-after: 1y"))
-    try:
-        page = browser.new_page()  # type: ignore[attr-defined]
-        page.goto(served.url)
-        warnings = page.locator("#warnings li")
-        expect(warnings.first).to_contain_text("is stale")
-        marked = page.locator("#letter .snippet.warned")
-        expect(marked.first).to_be_visible()
-        assert "is stale" in marked.first.get_attribute("data-warning")
-        page.close()
-    finally:
-        served.stop()
+def test_warnings_from_check_are_marked_where_they_apply(page: object, served: Served) -> None:
+    served.save(served.original.replace("stale-after: 5y", "stale-after: 1y"))
+    warnings = page.locator("#warnings li")  # type: ignore[attr-defined]
+    expect(warnings.first).to_contain_text("is stale")
+    marked = page.locator("#letter .snippet.warned")  # type: ignore[attr-defined]
+    expect(marked.first).to_be_visible()
+    assert "is stale" in marked.first.get_attribute("data-warning")
+    served.save(served.original)
+    expect(warnings).to_have_count(0)
+    expect(marked).to_have_count(0)
 
 
 def test_host_header_and_token_are_checked(served: Served) -> None:

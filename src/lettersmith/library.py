@@ -228,3 +228,8 @@ def load_library(root: Path) -> Library:
     if key not in _CACHE:
         _CACHE[key] = Library(root)
     return _CACHE[key]
+
+
+def forget_libraries() -> None:
+    """Drop the cache, so the next ``load_library`` reads the files again (``preview``)."""
+    _CACHE.clear()

@@ -121,7 +121,7 @@ class Handler(BaseHTTPRequestHandler):
         except LettersmithError as err:
             self._json({"error": str(err)}, HTTPStatus.CONFLICT)
             return
-        state = session.rebuild()
+        state = session.rebuild(library_changed=False)
         self._json({"index": index, "version": state["version"], "error": state["error"]})
 
     def _events(self) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import watchfiles
 
 from ..errors import LettersmithError
-from ..library import Library, load_library
+from ..library import Library, forget_libraries, load_library
 
 WATCHED_SUFFIXES = (".md", ".yaml", ".yml", ".j2")
 
@@ -31,19 +31,27 @@ class Session:
         self._changed = threading.Condition()
         self._build_lock = threading.Lock()
         self.stop = threading.Event()
+        self._replan = threading.Event()  # set when the library folder changes
 
     # ------------------------------------------------------------------ builds
 
-    def rebuild(self) -> dict[str, Any]:
-        """Build the letter again; on a mistake keep the last good letter with the message."""
+    def rebuild(self, library_changed: bool = True) -> dict[str, Any]:
+        """Build the letter again; on a mistake keep the last good letter with the message.
+
+        The library is read again only when one of its files may have changed.
+        """
         from .letter import build_live, letter_state
         with self._build_lock:
             started = time.perf_counter()
             update: dict[str, Any]
+            if library_changed:
+                forget_libraries()
             try:
                 letter = build_live(self.brief, self.library_dir)
                 update = letter_state(letter, self.brief, self.library_dir)
                 update["error"] = ""
+                if self.library is None or self.library.root != letter.library.root:
+                    self._replan.set()
                 self.library = letter.library
             except LettersmithError as err:
                 update = {"error": str(err)}
@@ -83,18 +91,39 @@ class Session:
         return os.path.abspath(path) == self.brief_abs or path.endswith(WATCHED_SUFFIXES)
 
     def start_watching(self) -> None:
-        """One thread per watched set; each rebuilds on a change until ``stop``."""
-        for folders, recursive in self.watched():
-            threading.Thread(target=self._watch, args=(folders, recursive), daemon=True,
-                             name="lettersmith-watch").start()
+        """Watch in the background, until ``close``; rebuild on every relevant change."""
+        threading.Thread(target=self._watch_all, daemon=True, name="lettersmith-watch").start()
+
+    def _watch_all(self) -> None:
+        """One watcher per set of folders; all start again when the library moves."""
+        while not self.stop.is_set():
+            self._replan.clear()
+            threads = [threading.Thread(target=self._watch, args=plan, daemon=True)
+                       for plan in self.watched()]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
 
     def _watch(self, folders: list[Path], recursive: bool) -> None:
-        for _changes in watchfiles.watch(*folders, watch_filter=self.relevant, recursive=recursive,
-                                         step=30, debounce=400, stop_event=self.stop,
+        halt = _Either(self.stop, self._replan)
+        for changes in watchfiles.watch(*folders, watch_filter=self.relevant, recursive=recursive,
+                                         step=30, debounce=400, stop_event=halt,
                                          raise_interrupt=False):
-            self.rebuild()
+            self.rebuild(any(os.path.abspath(path) != self.brief_abs for _, path in changes))
 
     def close(self) -> None:
         self.stop.set()
+        self._replan.set()
         with self._changed:
             self._changed.notify_all()
+
+
+class _Either:
+    """Set when either event is: what watchfiles checks to stop watching."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)

@@ -64,6 +64,12 @@ letter.addEventListener("mouseleave", () => { tip.hidden = true; });
 
 // ------------------------------------------------------------------ click: note, insertion point
 letter.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href^='http']");
+  if (link) {  // a source's address: in a new tab, so the preview stays
+    event.preventDefault();
+    window.open(link.href, "_blank", "noopener,noreferrer");
+    return;
+  }
   const note = event.target.closest("sup[data-note], section.notes li");
   if (note) {
     event.preventDefault();
