@@ -64,9 +64,10 @@ def test_a_broken_brief_is_not_touched(tmp_path: Path) -> None:
 
 
 def test_each_note_records_the_form_and_why(tmp_path: Path) -> None:
+    cato = "cato-nowrasteh-secure-communities-2017"
     brief = _brief(tmp_path, f"library: {ROOT}\nto: {{name: X}}\nbody:\n"
-                   "  - text: A.[@gao-21-186] B.[@gao-21-186, at 4] C.[@cato-nowrasteh-secure-communities-2017]"
-                   " D.[@gao-21-186] E.[See @gao-21-186; @cato-nowrasteh-secure-communities-2017]\n")
+                   f"  - text: A.[@gao-21-186] B.[@gao-21-186, at 4] C.[@{cato}]"
+                   f" D.[@gao-21-186] E.[See @gao-21-186; @{cato}]\n")
     notes = build_letter(brief).doc.notes
     forms = [[(f.source, f.form) for f in n.forms] for n in notes]
     assert forms == [[("gao-21-186", "full")], [("gao-21-186", "Id.")],

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,7 +30,7 @@ expect = sync_api.expect
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM))
@@ -46,7 +46,8 @@ class Served:
         (root / "examples" / "briefs").mkdir(parents=True)
         self.root = root
         self.brief = root / "examples" / "briefs" / BRIEF
-        self.original = brief_text or (ROOT / "examples" / "briefs" / BRIEF).read_text(encoding="utf-8")
+        example = ROOT / "examples" / "briefs" / BRIEF
+        self.original = brief_text or example.read_text(encoding="utf-8")
         self.brief.write_text(self.original, encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lettersmith", "preview", str(self.brief.relative_to(root)),
@@ -114,8 +115,8 @@ def served(shared: Served) -> Served:
 
 
 @pytest.fixture
-def page(browser: object, served: Served) -> Iterator[object]:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+def page(browser: Any, served: Served) -> Iterator[Any]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.goto(served.url)
@@ -133,58 +134,58 @@ def expected_notes(brief: Path) -> list[str]:
     return [" ".join(m.plain_text(n.blocks).split()) for n in doc.notes]
 
 
-def page_notes(page: object) -> list[str]:
-    texts = page.locator("#letter section.notes li").all_inner_texts()  # type: ignore[attr-defined]
+def page_notes(page: Any) -> list[str]:
+    texts = page.locator("#letter section.notes li").all_inner_texts()
     return [" ".join(t.replace("\u21a9", "").split()) for t in texts]
 
 
-def test_the_example_page_shows_every_note_in_order(page: object, served: Served) -> None:
+def test_the_example_page_shows_every_note_in_order(page: Any, served: Served) -> None:
     want = expected_notes(served.brief)
     assert len(want) == 14
     assert page_notes(page) == want
-    marks = page.locator("#letter sup[data-note]").all_inner_texts()  # type: ignore[attr-defined]
+    marks = page.locator("#letter sup[data-note]").all_inner_texts()
     assert marks == [str(n) for n in range(1, 15)]
     # the sign-on list and the letter's parts are there too
-    assert page.locator("#letter .signatures p").count() >= 7  # type: ignore[attr-defined]
+    assert page.locator("#letter .signatures p").count() >= 7
     expect(page.locator("#letter .subject")).to_contain_text("287(g) Agreement")
 
 
-def test_hover_shows_provenance_and_a_note_click_shows_the_form(page: object) -> None:
-    page.hover('.snippet[data-snippet="287g-makes-communities-less-safe"]')  # type: ignore[attr-defined]
-    tip = page.locator("#tip")  # type: ignore[attr-defined]
+def test_hover_shows_provenance_and_a_note_click_shows_the_form(page: Any) -> None:
+    page.hover('.snippet[data-snippet="287g-makes-communities-less-safe"]')
+    tip = page.locator("#tip")
     expect(tip).to_be_visible()
     expect(tip).to_contain_text("287g-makes-communities-less-safe")
     expect(tip).to_contain_text("origin: 2021-02-11")
-    page.click('sup[data-note="10"]')  # type: ignore[attr-defined]
-    panel = page.locator("#note")  # type: ignore[attr-defined]
+    page.click('sup[data-note="10"]')
+    panel = page.locator("#note")
     expect(panel).to_contain_text("Note 10")
     expect(panel).to_contain_text("supra")
     expect(panel).to_contain_text("cited in full in note 6")
     expect(panel).to_contain_text("cato-nowrasteh-secure-communities-2017")
-    page.click("#letter section.notes li#fn6")  # type: ignore[attr-defined]
+    page.click("#letter section.notes li#fn6")
     expect(panel).to_contain_text("first citation of this source")
 
 
-def test_saving_the_brief_with_a_new_block_updates_the_page(page: object, served: Served) -> None:
-    page.evaluate("window.scrollTo(0, 900)")  # type: ignore[attr-defined]
-    before = page.evaluate("window.scrollY")  # type: ignore[attr-defined]
-    version = int(page.evaluate("document.body.dataset.version"))  # type: ignore[attr-defined]
+def test_saving_the_brief_with_a_new_block_updates_the_page(page: Any, served: Served) -> None:
+    page.evaluate("window.scrollTo(0, 900)")
+    before = page.evaluate("window.scrollY")
+    version = int(page.evaluate("document.body.dataset.version"))
     text = served.original.replace(
         "  - asks:\n", "  - argument: end-ice-detainers-liability\n  - asks:\n", 1)
     served.save(text)
-    expect(page.locator('.snippet[data-snippet="end-ice-detainers-liability"]')).to_have_count(1)  # type: ignore[attr-defined]
-    assert int(page.evaluate("document.body.dataset.version")) > version  # type: ignore[attr-defined]
+    expect(page.locator('.snippet[data-snippet="end-ice-detainers-liability"]')).to_have_count(1)
+    assert int(page.evaluate("document.body.dataset.version")) > version
     assert page_notes(page) == expected_notes(served.brief)
     assert len(page_notes(page)) > 14
-    assert page.evaluate("window.scrollY") == before  # the reader stays where they were  # type: ignore[attr-defined]
+    assert page.evaluate("window.scrollY") == before  # the reader stays where they were
 
 
 def test_a_broken_brief_shows_builds_message_and_keeps_the_letter(
-        page: object, served: Served) -> None:
+        page: Any, served: Served) -> None:
     typo = served.original.replace("argument: law-enforcement-leaders-oppose-287g",
                                    "argument: law-enforcement-leader-oppose-287g", 1)
     served.save(typo)
-    error = page.locator("#error")  # type: ignore[attr-defined]
+    error = page.locator("#error")
     expect(error).to_be_visible()
     build = subprocess.run([sys.executable, "-m", "lettersmith", "build",
                             "examples/briefs/" + BRIEF, "-o", "out"], cwd=served.root,
@@ -195,22 +196,22 @@ def test_a_broken_brief_shows_builds_message_and_keeps_the_letter(
     expect(error).to_have_text(message)
     assert re.match(rf"examples/briefs/{BRIEF}:\d+: ", message)
     assert len(page_notes(page)) == 14  # the last good letter is still there
-    assert page.locator("body.has-error").count() == 1  # type: ignore[attr-defined]
+    assert page.locator("body.has-error").count() == 1
     served.save(served.original.replace("stale-after: 5y", "stale-after: 5y\nvia: [", 1))
     expect(error).to_contain_text(f"{BRIEF}:")
     expect(error).to_contain_text("YAML")
     served.save(served.original)
     expect(error).to_be_hidden()
-    assert page.locator("body.has-error").count() == 0  # type: ignore[attr-defined]
+    assert page.locator("body.has-error").count() == 0
     assert page_notes(page) == expected_notes(served.brief)
 
 
 def test_started_broken_then_fixed_it_follows_the_library_too(
-        browser: object, tmp_path: Path) -> None:
+        browser: Any, tmp_path: Path) -> None:
     text = (ROOT / "examples" / "briefs" / BRIEF).read_text(encoding="utf-8")
     served = Served(tmp_path, text.replace("to: example-county-board", "to: example-county-bord"))
     try:
-        page = browser.new_page()  # type: ignore[attr-defined]
+        page = browser.new_page()
         page.goto(served.url)
         expect(page.locator("#error")).to_contain_text("did you mean 'example-county-board'")
         served.save(text)
@@ -228,15 +229,16 @@ def test_started_broken_then_fixed_it_follows_the_library_too(
 
 
 def test_adding_from_the_search_box_writes_the_brief_and_updates_the_page(
-        page: object, served: Served) -> None:
-    page.click("#letter h2:has-text('287(g) invites racial profiling')")  # type: ignore[attr-defined]
-    expect(page.locator("#where")).to_contain_text("after body item 6")  # type: ignore[attr-defined]
-    page.fill("#search", "detainer liability")  # type: ignore[attr-defined]
-    hit = page.locator('.hit[data-id="end-ice-detainers-liability"]')  # type: ignore[attr-defined]
+        page: Any, served: Served) -> None:
+    page.click("#letter h2:has-text('287(g) invites racial profiling')")
+    expect(page.locator("#where")).to_contain_text("after body item 6")
+    page.fill("#search", "detainer liability")
+    hit = page.locator('.hit[data-id="end-ice-detainers-liability"]')
     expect(hit).to_be_visible()
     expect(hit.locator(".body section.notes li").first).to_be_visible()  # rendered with its notes
     hit.locator("button.add").click()
-    added = page.locator('.body-item[data-n="6"] .snippet[data-snippet="end-ice-detainers-liability"]')  # type: ignore[attr-defined]
+    added = page.locator('.body-item[data-n="6"] '
+                         '.snippet[data-snippet="end-ice-detainers-liability"]')
     expect(added).to_have_count(1)
     after = served.brief.read_text(encoding="utf-8")
     old, new = served.original.splitlines(), after.splitlines()
@@ -245,11 +247,11 @@ def test_adding_from_the_search_box_writes_the_brief_and_updates_the_page(
     assert page_notes(page) == expected_notes(served.brief)
 
 
-def test_warnings_from_check_are_marked_where_they_apply(page: object, served: Served) -> None:
+def test_warnings_from_check_are_marked_where_they_apply(page: Any, served: Served) -> None:
     served.save(served.original.replace("stale-after: 5y", "stale-after: 1y"))
-    warnings = page.locator("#warnings li")  # type: ignore[attr-defined]
+    warnings = page.locator("#warnings li")
     expect(warnings.first).to_contain_text("is stale")
-    marked = page.locator("#letter .snippet.warned")  # type: ignore[attr-defined]
+    marked = page.locator("#letter .snippet.warned")
     expect(marked.first).to_be_visible()
     assert "is stale" in marked.first.get_attribute("data-warning")
     served.save(served.original)

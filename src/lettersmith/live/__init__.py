@@ -28,7 +28,8 @@ def serve(brief: Path, port: int, open_browser: bool, library_dir: Path | None =
         server = PreviewServer(session, port)
     except OSError as err:
         raise LettersmithError(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}",
-                               hint="choose another port with --port N (0 picks a free one)") from None
+                               hint="choose another port with --port N (0 picks a free one)"
+                               ) from None
     session.start_watching()
     say(server.url)
     if state["error"]:

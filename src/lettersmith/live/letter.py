@@ -59,11 +59,13 @@ def build_live(brief_path: Path, library_dir: Path | None = None) -> Letter:
 
 
 def letter_state(letter: Letter, brief_path: Path, library_dir: Path | None) -> dict[str, Any]:
-    """What the page needs: the letter's HTML, each note's citations, and warnings."""
+    """What the page needs: the letter's HTML, each note's citations, and warnings;
+    ``error`` is what ``build`` would still stop at (a missing letterhead), else ''."""
     writer = LiveHtmlWriter(letter.doc)
     report = check_brief(brief_path, library_dir, None)
-    return {"html": writer.fragment(),
-            "notes": {str(n.number): note_info(n, letter.library, writer) for n in letter.doc.notes},
+    return {"html": writer.fragment(), "error": str(report.errors[0]) if report.errors else "",
+            "notes": {str(n.number): note_info(n, letter.library, writer)
+                      for n in letter.doc.notes},
             "warnings": [warning_marks(str(w), letter.doc) for w in report.warnings],
             "body": [f"{b.kind}: {_clip(b.value)}" for b in letter.brief.body],
             "title": str(letter.doc.meta.get("title") or ""),
@@ -97,10 +99,11 @@ def warning_marks(text: str, doc: m.Document) -> dict[str, Any]:
              if ids.intersection(n.sources) or (match and n.label == match.group(1))]
     snippets = [d.attrs.get("id", "") for d in m.walk(doc.blocks, into_notes=False)
                 if isinstance(d, m.Div) and d.kind == "snippet"
-                and (d.attrs.get("id") in ids or ids.intersection(d.attrs.get("sources", "").split(",")))]
+                and (d.attrs.get("id") in ids
+                     or ids.intersection(d.attrs.get("sources", "").split(",")))]
     return {"text": text, "notes": notes, "snippets": list(dict.fromkeys(snippets))}
 
 
 def _clip(value: Any, width: int = 60) -> str:
-    text = " ".join(str(value).split())
+    text = " ".join(("; ".join(map(str, value)) if isinstance(value, list) else str(value)).split())
     return text if len(text) <= width else text[:width - 1] + "\u2026"

@@ -31,7 +31,8 @@ def page(token: str, title: str = "lettersmith preview") -> str:
 </head>
 <body class="preview">
 <div id="bar"><h1>lettersmith preview</h1><span id="status">building\u2026</span>
-<input id="search" type="search" placeholder="Search the library: arguments, quotes, facts" aria-label="Search the library"></div>
+<input id="search" type="search" placeholder="Search the library: arguments, quotes, facts"
+ aria-label="Search the library"></div>
 <main>
 <pre id="error" role="alert" hidden></pre>
 <div id="warnings" hidden><b>check</b> warnings (marked \u26a0 in the letter):<ul></ul></div>

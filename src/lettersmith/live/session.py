@@ -49,7 +49,6 @@ class Session:
             try:
                 letter = build_live(self.brief, self.library_dir)
                 update = letter_state(letter, self.brief, self.library_dir)
-                update["error"] = ""
                 if self.library is None or self.library.root != letter.library.root:
                     self._replan.set()
                 self.library = letter.library
