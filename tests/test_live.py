@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lettersmith.build import build_letter
 from lettersmith.errors import LettersmithError
@@ -93,3 +95,51 @@ def test_warnings_are_placed_at_the_blocks_and_notes_they_name() -> None:
     mark = warning_marks("f.yaml:9: warning: fact 'x' is stale: ...; used in argument "
                          "'287g-empowers-racist-officials' (a.md:3)", doc)
     assert mark["snippets"] == ["287g-empowers-racist-officials"] and mark["notes"] == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(["argument: a", "text: Hi.", "heading: H"]),
+                                  st.booleans(), st.booleans()), min_size=1, max_size=6),
+       after=st.one_of(st.none(), st.integers(0, 7)), indent=st.sampled_from(["", "  ", "    "]))
+def test_adding_inserts_exactly_one_line_where_asked(tmp_path: Path, entries: list, after: int | None,
+                                                      indent: str) -> None:
+    lines = ["# a brief", "subject: S  # the subject", "body:"]
+    starts = []
+    for n, (entry, comment, blank) in enumerate(entries):
+        starts.append(len(lines))
+        lines.append(f"{indent}- {entry}" + (f"   # note {n}" if comment else ""))
+        if blank:
+            lines.append("")
+    lines += ["closing: Bye.  # end", ""]
+    text = "\n".join(lines)
+    path = tmp_path / "b.yaml"
+    path.write_text(text, encoding="utf-8")
+    index = add_to_brief(path, LIBRARY.items["end-ice-detainers-liability"], after)
+    new = path.read_text(encoding="utf-8").split("\n")
+    added = f"{indent}- argument: end-ice-detainers-liability"
+    assert new.count(added) == 1
+    at = new.index(added)
+    assert new[:at] + new[at + 1:] == lines  # every other line kept, in order
+    last = after if after is not None and after < len(entries) else len(entries) - 1
+    assert index == last + 1
+    # right after the entry it follows (and a blank line kept with it), before the next one
+    assert starts[last] < at <= starts[last] + 1 + entries[last][2]
+
+
+def test_the_command_refuses_a_missing_brief_and_a_busy_port(tmp_path: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from lettersmith.cli import main
+    result = CliRunner().invoke(main, ["preview", str(tmp_path / "nope.yaml"), "--no-open"])
+    assert result.exit_code == 1 and "no brief at" in result.output
+    brief = ROOT / "examples" / "briefs" / "new-letter-2026-county-287g.yaml"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["preview", str(brief), "--port", str(port), "--no-open"])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert "Traceback" not in result.output

@@ -51,10 +51,16 @@ function markWarnings(warnings) {
 // ------------------------------------------------------------------ hover: provenance
 letter.addEventListener("mousemove", (event) => {
   const block = event.target.closest(".snippet");
-  if (!block) { tip.hidden = true; return; }
-  const d = block.dataset;
-  tip.replaceChildren(text("b", d.snippet), text("div", d.title),
-                      text("div", d.origin ? "origin: " + d.origin : "origin: not recorded"));
+  const item = event.target.closest(".body-item");
+  if (!block && !item) { tip.hidden = true; return; }
+  const d = (block || item).dataset;
+  if (block) {
+    tip.replaceChildren(text("b", d.snippet), text("div", d.title),
+                        text("div", d.origin ? "origin: " + d.origin : "origin: not recorded"));
+  } else {
+    tip.replaceChildren(text("b", `body item ${Number(d.n) + 1}`),
+                        text("div", (state.body[d.n] || "") + " (written in the brief)"));
+  }
   for (const w of (d.warning || "").split("\n").filter(Boolean)) tip.append(text("div", "\u26a0 " + w, "warn"));
   tip.style.left = Math.min(event.clientX + 14, window.innerWidth - 420) + "px";
   tip.style.top = (event.clientY + 16) + "px";
