@@ -263,6 +263,11 @@ def test_host_header_and_token_are_checked(served: Served) -> None:
     token = served.token
     add = json.dumps({"id": "end-ice-detainers-liability"})
     assert served.request("GET", f"/?token={token}") == 200
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    conn.request("GET", f"/?token={token}")
+    policy = conn.getresponse().getheader("Content-Security-Policy") or ""
+    conn.close()
+    assert "script-src 'nonce-" in policy  # only the page's own script may run
     assert served.request("GET", f"/?token={token}", host=f"localhost:{served.port}") == 200
     assert served.request("GET", f"/?token={token}", host=f"evil.example:{served.port}") == 403
     assert served.request("GET", f"/?token={token}", host="127.0.0.1") == 403

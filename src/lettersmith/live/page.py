@@ -16,7 +16,7 @@ def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def page(token: str, title: str = "lettersmith preview") -> str:
+def page(token: str, title: str = "lettersmith preview", nonce: str = "") -> str:
     """The whole page; the letter itself arrives over the event stream."""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -44,7 +44,7 @@ def page(token: str, title: str = "lettersmith preview") -> str:
 <div id="results"></div>
 </aside>
 <div id="tip" hidden></div>
-<script>
+<script nonce="{escape(nonce)}">
 {_asset("page.js")}
 </script>
 </body>

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -61,9 +62,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # ----------------------------------------------------------------- answers
 
-    def _send(self, status: int, body: str | bytes, ctype: str) -> None:
+    def _send(self, status: int, body: str | bytes, ctype: str, *,
+              policy: str = "default-src 'none'") -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
+        self.send_header("Content-Security-Policy", policy)
         self.send_header("Content-Type", f"{ctype}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
@@ -87,7 +90,10 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/":
             from .page import page
             title = f"{session.brief.name} \u00b7 lettersmith preview"
-            self._send(HTTPStatus.OK, page(session.token, title), "text/html")
+            nonce = secrets.token_urlsafe(16)  # only the page's own script runs
+            self._send(HTTPStatus.OK, page(session.token, title, nonce), "text/html",
+                       policy=f"default-src 'none'; script-src 'nonce-{nonce}'; "
+                              "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:")
         elif url.path == "/state":
             self._json(session.state)
         elif url.path == "/events":
