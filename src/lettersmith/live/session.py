@@ -11,6 +11,7 @@ from typing import Any
 
 import watchfiles
 
+from ..brief import read_brief
 from ..errors import LettersmithError
 from ..library import Library, forget_libraries, load_library
 
@@ -73,16 +74,27 @@ class Session:
             return self.state if self.state["version"] > version else None
 
     def current_library(self) -> Library:
-        """The library of the last good build (loaded fresh on each), else the folder's."""
+        """The library of the last good build (read again when its files change), else
+        the one ``build`` would use: ``--library``, the brief's ``library:``, the current folder."""
         if self.library is None:
-            self.library = load_library(self.library_dir or self.brief.parent)
+            self.library = load_library(self._library_root())
         return self.library
+
+    def _library_root(self) -> Path:
+        if self.library is not None:
+            return self.library.root
+        if self.library_dir:
+            return self.library_dir
+        try:
+            return read_brief(self.brief).library_root or Path.cwd()
+        except LettersmithError:  # the page shows why; watch the current folder meanwhile
+            return Path.cwd()
 
     # ---------------------------------------------------------------- watching
 
     def watched(self) -> list[tuple[list[Path], bool]]:
         """(folders, recursive): the brief's folder alone, the library's snippets and templates."""
-        root = self.library.root if self.library else (self.library_dir or self.brief.parent)
+        root = self._library_root()
         library = [p for p in (root / "snippets", root / "templates") if p.is_dir()]
         return [([self.brief.resolve().parent], False)] + ([(library, True)] if library else [])
 
