@@ -166,6 +166,18 @@ def test_hover_shows_provenance_and_a_note_click_shows_the_form(page: Any) -> No
     expect(panel).to_contain_text("first citation of this source")
 
 
+def test_endnotes_in_roman_numerals_keep_their_labels_everywhere(page: Any, served: Served) -> None:
+    served.save(served.original.replace("notes: {placement: footnotes, numbering: arabic}",
+                                        "notes: {placement: endnotes, numbering: lower-roman}"))
+    marks = page.locator("#letter sup[data-note]")
+    expect(marks.nth(9)).to_have_text("x")
+    assert marks.all_inner_texts()[:6] == ["i", "ii", "iii", "iv", "v", "vi"]
+    assert page_notes(page) == expected_notes(served.brief)
+    page.click('sup[data-note="10"]')
+    expect(page.locator("#note")).to_contain_text("Note x")
+    expect(page.locator("#note")).to_contain_text("cited in full in note vi")
+
+
 def test_saving_the_brief_with_a_new_block_updates_the_page(page: Any, served: Served) -> None:
     page.evaluate("window.scrollTo(0, 900)")
     before = page.evaluate("window.scrollY")
