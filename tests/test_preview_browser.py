@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -56,6 +57,8 @@ class Served:
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()
         assert self.url.startswith("http://127.0.0.1:"), self.url
+        self.output: list[str] = []  # the rest, read on so the server never blocks on the pipe
+        threading.Thread(target=lambda: self.output.extend(self.proc.stdout), daemon=True).start()
         parts = urlsplit(self.url)
         self.port = parts.port
         self.token = parts.query.removeprefix("token=")
@@ -90,6 +93,7 @@ class Served:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=10)
+        assert not any("Traceback" in line for line in self.output), "".join(self.output)
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +289,7 @@ def test_host_header_and_token_are_checked(served: Served) -> None:
     assert served.request("GET", f"/?token={token}", host="127.0.0.1") == 403
     assert served.request("GET", "/") == 403
     assert served.request("GET", "/state?token=wrong") == 403
+    assert served.request("GET", "/state?token=%C3%A9") == 403  # not ASCII: still a refusal
     assert served.request("GET", "/events") == 403
     for headers in ({}, {"X-Lettersmith-Token": "wrong"}):
         assert served.request("POST", "/add", headers=headers, body=add) == 403

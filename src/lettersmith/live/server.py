@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,6 +30,13 @@ class PreviewServer(ThreadingHTTPServer):
         self.session = session
         super().__init__((HOST, port), Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser closing its connection is normal; anything else is one line, not a traceback."""
+        err = sys.exc_info()[1]
+        if not isinstance(err, (ConnectionError, TimeoutError)):
+            print(f"lettersmith preview: internal error answering a request, please report it: "
+                  f"{type(err).__name__}: {err}", file=sys.stderr)
+
     @property
     def port(self) -> int:
         return int(self.server_address[1])
@@ -45,13 +53,18 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ checks
 
     def _allowed(self, token: str | None) -> bool:
-        """Refuse (and answer) a request to another host name or without the token."""
+        """Refuse (and answer) a request to another host name or without the token.
+
+        A refused request's connection is closed: its body is never read.
+        """
         port = self.server.port
         if self.headers.get("Host", "") not in (f"{HOST}:{port}", f"localhost:{port}"):
+            self.close_connection = True
             self._send(HTTPStatus.FORBIDDEN, "wrong Host header: open the address "
                        "lettersmith preview printed", "text/plain")
             return False
-        if not token or not hmac.compare_digest(token, self.server.session.token):
+        if not token or not hmac.compare_digest(token.encode(), self.server.session.token.encode()):
+            self.close_connection = True
             self._send(HTTPStatus.FORBIDDEN, "missing or wrong session token: open the address "
                        "lettersmith preview printed (it ends with ?token=...)", "text/plain")
             return False
@@ -72,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
 
@@ -108,6 +123,7 @@ class Handler(BaseHTTPRequestHandler):
         if not self._allowed(self.headers.get("X-Lettersmith-Token")):
             return
         if urlsplit(self.path).path != "/add":
+            self.close_connection = True
             self._send(HTTPStatus.NOT_FOUND, "not found", "text/plain")
             return
         from .brief_edit import ADDABLE, add_to_brief
