@@ -31,7 +31,7 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__((HOST, port), Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A browser closing its connection is normal; anything else is one line, not a traceback."""
+        """A browser closing its connection is normal; anything else: one line, no traceback."""
         err = sys.exc_info()[1]
         if not isinstance(err, (ConnectionError, TimeoutError)):
             print(f"lettersmith preview: internal error answering a request, please report it: "
