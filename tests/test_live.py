@@ -143,3 +143,18 @@ def test_the_command_refuses_a_missing_brief_and_a_busy_port(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_search_box_ranks_as_snippets_search_does() -> None:
+    from click.testing import CliRunner
+
+    from lettersmith.cli import main
+    from lettersmith.live.search import LIMIT, search_results
+    result = CliRunner().invoke(main, ["snippets", "search", "detainer", "liability", "--kind",
+                                       "argument", "--kind", "quote", "--kind", "fact",
+                                       "--library", str(ROOT), "-n", str(LIMIT)])
+    assert result.exit_code == 0, result.output
+    cli_ids = [line.split()[1] for line in result.stdout.splitlines()[1:]]
+    hits = search_results(LIBRARY, "detainer liability")
+    assert [h["id"] for h in hits] == cli_ids and len(cli_ids) == LIMIT
+    assert any("<sup" in h["html"] and 'class="notes"' in h["html"] for h in hits)
