@@ -37,6 +37,11 @@ def _brief(tmp_path: Path, text: str) -> Path:
      None,
      "body:\n- argument: a\n  vars: {state: Texas}\n- text: 'It''s late.'\n"
      "- argument: end-ice-detainers-liability\nvars:\n    x: 1\n"),
+    # a flow mapping over two lines, which ruamel would write on one: kept as it was
+    ("body:\n  - text: Hi.\npress:\n  signers: {describe: groups, name: 2,\n"
+     "            first: [the ACLU]}   # who\n", None,
+     "body:\n  - text: Hi.\n  - argument: end-ice-detainers-liability\npress:\n"
+     "  signers: {describe: groups, name: 2,\n            first: [the ACLU]}   # who\n"),
 ])
 def test_adding_keeps_comments_and_layout(tmp_path: Path, text: str, at: int | None,
                                           expected: str) -> None:
