@@ -1,9 +1,12 @@
 """What went out: every build recorded in ``<library>/.lettersmith/history.sqlite``.
 
-One row per build (brief, letter date, recipient, subject, output files) and one
-per item it used (kind, id, hash of its text), so "what have we sent to this
-official?" and "where has this argument been used?" are one query each.  A
-rebuild of an unchanged letter updates its row instead of adding another.
+One row per build (brief, letter date, recipient, subject, output files, the
+merge it belongs to) and one per item it used (kind, id, hash of its text), so
+"what have we sent to this official?" and "where has this argument been used?"
+are one query each.  A rebuild of an unchanged letter updates its row instead of
+adding another.  Safe under parallel writers: WAL, a busy timeout, one
+``BEGIN IMMEDIATE`` transaction per batch, and a ``schema_version`` table that
+later migrations build on.
 """
 from __future__ import annotations
 
@@ -16,7 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
+SCHEMA_VERSION = 2
+# Each entry brings the database from version N-1 to N; a new column or table
+# is a new entry, so an older history file is upgraded in place when opened.
+MIGRATIONS: dict[int, str] = {
+    1: """
 CREATE TABLE IF NOT EXISTS builds (
   id INTEGER PRIMARY KEY,
   built_at TEXT NOT NULL,        -- when it was built (ISO, local time)
@@ -37,7 +44,22 @@ CREATE TABLE IF NOT EXISTS used (
 );
 CREATE INDEX IF NOT EXISTS used_item ON used(item_id);
 CREATE INDEX IF NOT EXISTS builds_recipient ON builds(recipient_id);
-"""
+""",
+    2: """
+ALTER TABLE builds ADD COLUMN merge_id TEXT NOT NULL DEFAULT '';  -- the merge it belongs to
+CREATE TABLE IF NOT EXISTS merges (
+  id TEXT PRIMARY KEY,           -- merge id, also in builds.merge_id
+  started_at TEXT NOT NULL,
+  brief TEXT NOT NULL,
+  recipients TEXT NOT NULL,      -- the spreadsheet, YAML file or library list it read
+  letters INTEGER NOT NULL DEFAULT 0
+);
+DELETE FROM builds WHERE id NOT IN (SELECT MAX(id) FROM builds GROUP BY brief, fingerprint);
+CREATE UNIQUE INDEX IF NOT EXISTS builds_letter ON builds(brief, fingerprint);
+CREATE INDEX IF NOT EXISTS builds_merge ON builds(merge_id);
+""",
+}
+BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass
@@ -52,6 +74,7 @@ class Sent:
     recipient: str
     subject: str
     outputs: list[str]
+    merge_id: str = ""  # the merge this letter was part of, or ''
     items: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kind -> (id, hash)
 
 
@@ -66,10 +89,42 @@ def connect(library_root: Path, create: bool = True) -> sqlite3.Connection | Non
         if not create:
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.executescript(SCHEMA)
+    migrate(conn)
     return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database to ``SCHEMA_VERSION``, one migration per transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    while True:
+        conn.execute("BEGIN IMMEDIATE")  # one migrator at a time; the others wait
+        try:
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version >= SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[version + 1]):
+                try:
+                    conn.execute(statement)
+                except sqlite3.OperationalError as err:
+                    if "duplicate column" not in str(err):  # a v1 file made before versions
+                        raise
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version VALUES (?)", (version + 1,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
 def _hash(value: Any) -> str:
@@ -97,56 +152,102 @@ def used_items(letter: Any) -> list[tuple[str, str, str]]:
     return [(kind, item_id, digest) for (kind, item_id), digest in out.items()]
 
 
+@dataclass
+class Record:
+    """What one letter adds to the history (plain data: made in a worker process)."""
+
+    row: dict[str, str]
+    items: list[tuple[str, str, str]]
+    outputs: list[str]
+    fingerprint: str
+
+
+def letter_record(letter: Any, paths: list[Path], merge_id: str = "") -> Record:
+    """The history record of a built letter written to ``paths``."""
+    brief = letter.brief
+    to = brief.get("to")
+    items = sorted(used_items(letter))
+    row = {
+        "brief": str(Path(brief.path).resolve()), "letter_date": brief.date.isoformat(),
+        "recipient_id": to if isinstance(to, str) else "",
+        "recipient": str(letter.draft.recipient.get("name", "")),
+        "subject": str(brief.get("subject") or ""),
+    }
+    fingerprint = _hash(json.dumps([row, items]))
+    row["merge_id"] = merge_id
+    return Record(row, items, [str(Path(p).resolve()) for p in paths], fingerprint)
+
+
 def record_build(letter: Any, paths: list[Path]) -> None:
     """Record one build in its library's history; never fails the build."""
     try:
-        _record(letter, paths)
+        record_letters(letter.library.root, [letter_record(letter, paths)])
     except (sqlite3.Error, OSError) as err:
         import click
         click.echo(f"warning: the build was not recorded in the history: {err}", err=True)
 
 
-def _record(letter: Any, paths: list[Path]) -> None:
-    brief = letter.brief
-    to = brief.get("to")
-    recipient_id = to if isinstance(to, str) else ""
-    items = sorted(used_items(letter))
-    row = {
-        "brief": str(Path(brief.path).resolve()), "letter_date": brief.date.isoformat(),
-        "recipient_id": recipient_id, "recipient": str(letter.draft.recipient.get("name", "")),
-        "subject": str(brief.get("subject") or ""),
-    }
-    fingerprint = _hash(json.dumps([row, items]))
-    outputs = json.dumps([str(Path(p).resolve()) for p in paths])
+def record_letters(library_root: Path, records: list[Record]) -> None:
+    """Record a batch of letters in one transaction.
+
+    A letter already recorded (same brief, same fingerprint) is one row whose
+    time and files are updated: the UNIQUE index and the upsert inside one
+    ``BEGIN IMMEDIATE`` transaction keep two builds recording the same letter at
+    the same instant from storing it twice.
+    """
     now = dt.datetime.now().isoformat(timespec="seconds")
-    conn = connect(letter.library.root)
+    conn = connect(library_root)
     assert conn is not None
-    with closing(conn), conn:
-        last = conn.execute("SELECT id, fingerprint, outputs FROM builds WHERE brief = ? "
-                            "ORDER BY id DESC LIMIT 1", (row["brief"],)).fetchone()
-        if last and last[1] == fingerprint:
-            merged = list(dict.fromkeys(json.loads(last[2]) + json.loads(outputs)))
-            conn.execute("UPDATE builds SET built_at = ?, outputs = ? WHERE id = ?",
-                         (now, json.dumps(merged), last[0]))
-            return
-        cur = conn.execute(
-            "INSERT INTO builds (built_at, brief, letter_date, recipient_id, recipient, subject, "
-            "outputs, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (now, row["brief"], row["letter_date"], row["recipient_id"], row["recipient"],
-             row["subject"], outputs, fingerprint))
-        conn.executemany("INSERT INTO used (build_id, kind, item_id, hash) VALUES (?, ?, ?, ?)",
-                         [(cur.lastrowid, kind, item_id, digest) for kind, item_id, digest in items])
+    with closing(conn):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for rec in records:
+                _upsert(conn, rec, now)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _upsert(conn: sqlite3.Connection, rec: Record, now: str) -> None:
+    row = rec.row
+    old = conn.execute("SELECT outputs FROM builds WHERE brief = ? AND fingerprint = ?",
+                       (row["brief"], rec.fingerprint)).fetchone()
+    outputs = list(dict.fromkeys((json.loads(old[0]) if old else []) + rec.outputs))
+    (build_id,) = conn.execute(
+        "INSERT INTO builds (built_at, brief, letter_date, recipient_id, recipient, subject, "
+        "outputs, fingerprint, merge_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(brief, fingerprint) DO UPDATE SET built_at = excluded.built_at, "
+        "outputs = excluded.outputs, merge_id = excluded.merge_id RETURNING id",
+        (now, row["brief"], row["letter_date"], row["recipient_id"], row["recipient"],
+         row["subject"], json.dumps(outputs), rec.fingerprint, row["merge_id"])).fetchone()
+    conn.executemany("INSERT OR IGNORE INTO used (build_id, kind, item_id, hash) "
+                     "VALUES (?, ?, ?, ?)",
+                     [(build_id, kind, item_id, digest) for kind, item_id, digest in rec.items])
+
+
+def record_merge(library_root: Path, merge_id: str, brief: Path, recipients: str,
+                 letters: int) -> None:
+    """The merge itself: when, which brief, which recipients, how many letters."""
+    conn = connect(library_root)
+    assert conn is not None
+    with closing(conn):
+        conn.execute(
+            "INSERT INTO merges (id, started_at, brief, recipients, letters) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET letters = excluded.letters",
+            (merge_id, dt.datetime.now().isoformat(timespec="seconds"),
+             str(Path(brief).resolve()), recipients, letters))
 
 
 def query(library_root: Path, *, recipient: str | None = None,
-          snippet: str | None = None) -> list[Sent]:
+          snippet: str | None = None, merge: str | None = None) -> list[Sent]:
     """Recorded builds, newest first; ``recipient`` matches an id or part of a name,
     ``snippet`` any item id the build used."""
     conn = connect(library_root, create=False)
     if conn is None:
         return []
-    sql = ("SELECT id, built_at, brief, letter_date, recipient_id, recipient, subject, outputs "
-           "FROM builds WHERE 1=1")
+    sql = ("SELECT id, built_at, brief, letter_date, recipient_id, recipient, subject, outputs, "
+           "merge_id FROM builds WHERE 1=1")
     args: list[Any] = []
     if recipient:
         sql += " AND (recipient_id = ? OR recipient LIKE ?)"
@@ -154,10 +255,13 @@ def query(library_root: Path, *, recipient: str | None = None,
     if snippet:
         sql += " AND id IN (SELECT build_id FROM used WHERE item_id = ?)"
         args.append(snippet)
+    if merge:
+        sql += " AND merge_id = ?"
+        args.append(merge)
     sql += " ORDER BY letter_date DESC, built_at DESC"
     with closing(conn):
         rows = conn.execute(sql, args).fetchall()
-        found = [Sent(*row[:7], outputs=json.loads(row[7])) for row in rows]
+        found = [Sent(*row[:7], outputs=json.loads(row[7]), merge_id=row[8]) for row in rows]
         for sent in found:
             for kind, item_id, digest in conn.execute(
                     "SELECT kind, item_id, hash FROM used WHERE build_id = ? ORDER BY kind, item_id",

@@ -20,23 +20,24 @@ def shown_path(path: str) -> str:
 @click.command()
 @click.option("--recipient", metavar="ID", help="Only letters to this recipient (id or part of the name).")
 @click.option("--snippet", metavar="ID", help="Only letters that used this item (argument, source, quote, ...).")
+@click.option("--merge", metavar="ID", help="Only the letters of this merge (its id is in merge.csv).")
 @click.option("--library", "library_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Library folder (default: the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 @user_errors
-def history(recipient: str | None, snippet: str | None, library_dir: Path | None,
-            as_json: bool) -> None:
+def history(recipient: str | None, snippet: str | None, merge: str | None,
+            library_dir: Path | None, as_json: bool) -> None:
     """List the letters built from this library, newest letter first."""
     from ..history import db_path, query
 
     root = library_dir or Path.cwd()
-    found = query(root, recipient=recipient, snippet=snippet)
+    found = query(root, recipient=recipient, snippet=snippet, merge=merge)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], indent=2))
         return
     if not found:
         where = db_path(root)
-        click.echo("no letters recorded" + (" matching that" if recipient or snippet else "")
+        click.echo("no letters recorded" + (" matching that" if recipient or snippet or merge else "")
                    + ("" if where.exists() else f" ({where} does not exist yet: "
                       "'lettersmith build' records each letter there)"))
         return
@@ -44,7 +45,8 @@ def history(recipient: str | None, snippet: str | None, library_dir: Path | None
         to = sent.recipient + (f" [{sent.recipient_id}]" if sent.recipient_id else "")
         click.echo(f"{sent.letter_date}  to {to or '(no recipient)'}"
                    + (f"  \u2014 {sent.subject}" if sent.subject else ""))
-        click.echo(f"    brief: {shown_path(sent.brief)}   built {sent.built_at.replace('T', ' ')}")
+        click.echo(f"    brief: {shown_path(sent.brief)}   built {sent.built_at.replace('T', ' ')}"
+                   + (f"   merge {sent.merge_id}" if sent.merge_id else ""))
         click.echo("    files: " + ", ".join(shown_path(p) for p in sent.outputs))
         if snippet:
             for kind, items in sent.items.items():
