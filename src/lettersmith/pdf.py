@@ -84,20 +84,18 @@ def _run(command: list[str], time_limit: float) -> subprocess.CompletedProcess[s
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
-def docx_to_pdf(docx: bytes, *, time_limit: float = TIME_LIMIT) -> bytes:
-    """The PDF LibreOffice renders from the .docx bytes ``docx``."""
+def convert_files(sources: list[Path], outdir: Path, *, time_limit: float = TIME_LIMIT
+                  ) -> None:
+    """Convert every .docx in ``sources`` to ``outdir/<name>.pdf`` in ONE LibreOffice run."""
     soffice = find_soffice()
     if soffice is None:
         raise LettersmithError("PDF needs LibreOffice, and neither soffice nor libreoffice "
                                "is on PATH", hint=INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="lettersmith-pdf-") as tmp:
-        work = Path(tmp)
-        source = work / "letter.docx"
-        source.write_bytes(printable(docx))
-        profile = (work / "profile").as_uri()
+        profile = (Path(tmp) / "profile").as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-                   "--outdir", str(work), str(source)]
+                   "--outdir", str(outdir), *map(str, sources)]
         try:
             proc = _run(command, time_limit)
         except subprocess.TimeoutExpired as exc:
@@ -108,9 +106,19 @@ def docx_to_pdf(docx: bytes, *, time_limit: float = TIME_LIMIT) -> bytes:
         except OSError as exc:
             raise LettersmithError(f"cannot run LibreOffice ({soffice}): {exc}",
                                    hint=INSTALL_HINT) from exc
-        pdf = work / "letter.pdf"
-        if proc.returncode != 0 or not pdf.exists():
-            detail = (proc.stderr or proc.stdout).strip().splitlines()
-            raise LettersmithError("LibreOffice could not convert the letter to PDF"
-                                   + (f": {detail[-1]}" if detail else ""))
-        return pdf.read_bytes()
+    missing = [s for s in sources if not (outdir / f"{s.stem}.pdf").exists()]
+    if proc.returncode != 0 or missing:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise LettersmithError("LibreOffice could not convert "
+                               + (f"{missing[0].name} to PDF" if missing else "the letters")
+                               + (f": {detail[-1]}" if detail else ""))
+
+
+def docx_to_pdf(docx: bytes, *, time_limit: float = TIME_LIMIT) -> bytes:
+    """The PDF LibreOffice renders from the .docx bytes ``docx``."""
+    with tempfile.TemporaryDirectory(prefix="lettersmith-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "letter.docx"
+        source.write_bytes(printable(docx))
+        convert_files([source], work, time_limit=time_limit)
+        return (work / "letter.pdf").read_bytes()
