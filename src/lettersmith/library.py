@@ -151,22 +151,23 @@ class Library:
                 self._add(Item(LIST_KEYS[key], str(entry["id"]), entry, path, entry_line))
 
     def _add(self, item: Item) -> None:
-        shown = self.display(item.file)
+        # The file as users see it is worked out only for a problem: at load time it
+        # was a path resolution per item, a tenth of loading the library.
         if not ID_RE.match(item.id):
             item.problems.append(LettersmithError(
                 f"id {item.id!r} may hold only lowercase letters, digits and '-'",
-                file=shown, line=item.line))
+                file=self.display(item.file), line=item.line))
         allowed = FIELDS[item.kind]
         for key in item.data:
             if allowed is not None and key not in allowed:
                 item.problems.append(LettersmithError(
-                    f"unknown field {key!r} in {item.kind} {item.id!r}", file=shown,
+                    f"unknown field {key!r} in {item.kind} {item.id!r}", file=self.display(item.file),
                     line=item.data.line_of(key) if isinstance(item.data, LineDict) else item.line,
                     hint=suggest(str(key), allowed) or "allowed: " + ", ".join(sorted(allowed))))
         for key in REQUIRED[item.kind]:
             if not item.data.get(key):
                 item.problems.append(LettersmithError(
-                    f"{item.kind} {item.id!r} has no {key}", file=shown, line=item.line,
+                    f"{item.kind} {item.id!r} has no {key}", file=self.display(item.file), line=item.line,
                     hint=f"add '{key}:' to it"))
         if item.id in self.items:
             self.duplicates.setdefault(item.id, [self.items[item.id]]).append(item)

@@ -2,6 +2,7 @@
 the letter template around them.  Every template error names its file and line."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import sys
@@ -48,7 +49,9 @@ def md_escape(text: Any) -> str:
 
 
 def long_date(value: Any) -> str:
-    """2023-02-21 -> February 21, 2023."""
+    """2023-02-21 (a date, or text written so, as in a spreadsheet cell) -> February 21, 2023."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        value = dt.date.fromisoformat(value.strip())
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}" if hasattr(value, "month") else str(value)
 
 
@@ -87,10 +90,22 @@ class Renderer:
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["md"] = md_escape
         self.env.filters["longdate"] = long_date
+        self._compiled: dict[tuple[str, str], jinja2.Template] = {}
 
     # ---------------------------------------------------------------- pieces
 
     def _compile(self, source: str, filename: str) -> jinja2.Template:
+        """The template for ``source``, compiled once per library (a merge renders the
+        same bodies for every letter)."""
+        key = (source, filename)
+        template = self._compiled.get(key)
+        if template is None:
+            if len(self._compiled) >= 1024:  # bounded: memory stays flat
+                self._compiled.clear()
+            template = self._compiled[key] = self._compile_new(source, filename)
+        return template
+
+    def _compile_new(self, source: str, filename: str) -> jinja2.Template:
         try:
             code = self.env.compile(source, name=filename, filename=filename)
         except jinja2.TemplateSyntaxError as err:

@@ -8,7 +8,6 @@ This package is the only place lettersmith imports python-docx.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from lettersmith.model import Document
@@ -20,7 +19,8 @@ from .layout import apply_column_groups, ensure_page_numbers
 from .letterhead import DEFAULT_LETTERHEAD, open_letterhead
 from .notes import NotesWriter, set_number_format
 from .numbering import Numbering
-from .package import docx_was_edited, finalize, letter_datetime, set_core_properties
+from .package import (docx_was_edited, finalize, letter_datetime, package_entries,
+                      set_core_properties)
 from .styles import StyleMap
 
 __all__ = ["render_docx", "docx_was_edited", "DEFAULT_LETTERHEAD"]
@@ -53,6 +53,4 @@ def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool =
     if review:
         add_review_comments(word, ctx, when)
     set_core_properties(word, doc.meta, when)
-    out = io.BytesIO()
-    word.save(out)
-    return finalize(out.getvalue(), when)
+    return finalize(package_entries(word), when)

@@ -45,6 +45,8 @@ class Ctx:
     sdt_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     snippets: list[Snippet] = field(default_factory=list)
     column_groups: list[ColumnGroup] = field(default_factory=list)
+    links: dict[int, dict[str, str]] = field(default_factory=dict)  # id(part) -> url -> rId
+    next_rid: dict[int, int] = field(default_factory=dict)  # id(part) -> last rId number
 
 
 def referenced_notes(doc: Document) -> set[int]:

@@ -13,9 +13,11 @@ import posixpath
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
 
 from lxml import etree
+
+from .zipout import write_zip
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -100,9 +102,9 @@ def _custom_xml(existing: bytes | None, value: str) -> bytes:
             name = prop.get("name", "")
             if name != HASH_PROPERTY and len(prop):
                 props.append((name, etree.tostring(prop[0], encoding="unicode")))
-    props.append((HASH_PROPERTY, f"<vt:lpwstr>{escape(value)}</vt:lpwstr>"))
+    props.append((HASH_PROPERTY, f"<vt:lpwstr>{escape(value, quote=False)}</vt:lpwstr>"))
     body = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}>{inner}</property>'
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name)}">{inner}</property>'
         for pid, (name, inner) in enumerate(props, start=2))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<Properties xmlns="{_CP}" xmlns:vt="{_VT}">{body}</Properties>').encode()
@@ -127,22 +129,32 @@ def _add_custom_part(entries: dict[str, bytes]) -> str:
     return _DEFAULT_CUSTOM
 
 
-def finalize(blob: bytes, when: dt.datetime) -> bytes:
-    """Record the content hash inside the package and rezip it with fixed timestamps."""
-    with zipfile.ZipFile(io.BytesIO(blob)) as zin:
-        entries = {info.filename: zin.read(info) for info in zin.infolist()}
+def package_entries(word: WordDocument) -> dict[str, bytes]:
+    """Every part of the python-docx package as zip entries, in the order python-docx
+    writes them, without zipping (the package is zipped once, in ``finalize``)."""
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    entries = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
+               "_rels/.rels": package.rels.xml}
+    for part in parts:
+        entries[part.partname[1:]] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri[1:]] = part.rels.xml
+    return entries
+
+
+def finalize(entries: dict[str, bytes], when: dt.datetime) -> bytes:
+    """Record the content hash inside the package and zip it with fixed timestamps."""
+    entries = dict(entries)
     custom = _custom_part_name(entries) or _add_custom_part(entries)
     entries[custom] = _custom_xml(entries.get(custom), content_hash(entries, custom))
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
     names = ["[Content_Types].xml"] + [n for n in entries if n != "[Content_Types].xml"]
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, entries[name])
-    return out.getvalue()
+    return write_zip({name: entries[name] for name in names}, stamp)
 
 
 def recorded_hash(entries: dict[str, bytes]) -> tuple[str | None, str | None]:
