@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .brief import Block, Brief
 from .errors import LetterWarning, LettersmithError, suggest
+from .jinja_cache import bytecode_cache, compile_code
 from .library import FIELDS, Item, Library
 from .parse import parse_cite_items
 from .signers import Signatories, resolve_signatories
@@ -87,7 +88,8 @@ class Renderer:
                    jinja2.FileSystemLoader(str(shipped_templates()))]
         self.env = SandboxedEnvironment(
             loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-            autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+            autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+            bytecode_cache=bytecode_cache())
         self.env.filters["md"] = md_escape
         self.env.filters["longdate"] = long_date
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
@@ -107,7 +109,7 @@ class Renderer:
 
     def _compile_new(self, source: str, filename: str) -> jinja2.Template:
         try:
-            code = self.env.compile(source, name=filename, filename=filename)
+            code = compile_code(self.env, source, filename)
         except jinja2.TemplateSyntaxError as err:
             raise LettersmithError(f"template error: {err.message}", file=filename,
                                    line=err.lineno,
