@@ -34,7 +34,15 @@ REQUIRED = ("name",)
 
 
 class RowVars(dict):
-    """A row's cells for templates: by header and by slug (``row.support_type``)."""
+    """A row's cells for templates: by header and by slug (``row.support_type``);
+    ``row["Support Type"]`` finds the ``SUPPORT TYPE`` column too."""
+
+    def __missing__(self, key: object) -> str:
+        wanted = norm(str(key))
+        for header, value in self.items():
+            if norm(header) == wanted:
+                return value
+        raise KeyError(key)
 
 
 class BadRow(LettersmithError):
