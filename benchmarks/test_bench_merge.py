@@ -1,0 +1,194 @@
+"""Benchmarks for issue 9 (not tests; run them on purpose):
+
+    python -m pytest benchmarks/test_bench_merge.py -p no:cacheprovider --benchmark-only \
+        --benchmark-columns=min,median,max -s
+
+Side by side with pandoc in the same run, whole processes:
+- a merge of 1,000 letters (the shipped 287(g) example brief) per letter, against
+  pandoc converting ONE such letter's Markdown to .docx;
+- one letter, the whole ``build`` command, against ``pandoc --citeproc`` with a
+  Chicago notes CSL (benchmarks/chicago-notes-minimal.csl) on the same letter;
+- peak memory of a merge of 200 and of 1,000 letters;
+- writing letters of 500 and 2,000 linked notes (time per note must stay flat).
+Each prints its figures (``-s``); README's "Speed" lists the last run.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CSL = Path(__file__).with_name("chicago-notes-minimal.csl")
+MODELS = ["Jail Enforcement Model", "Task Force Model", "Warrant Service Officer"]
+HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED",
+          "SHERIFF", "TITLE", "ADDRESS", "CITY", "ZIP", "EMAIL"]
+FIGURES: dict[str, float] = {}
+
+
+def pandoc() -> str:
+    pypandoc = pytest.importorskip("pypandoc")
+    return pypandoc.get_pandoc_path()
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shipped library and example (merges write history there)."""
+    root = tmp_path_factory.mktemp("bench-merge")
+    shutil.copytree(REPO / "snippets", root / "snippets")
+    shutil.copytree(REPO / "examples" / "merge", root / "examples" / "merge")
+    for n in (1, 200, 1000):
+        with open(root / f"rows-{n}.csv", "w", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(HEADER)
+            for i in range(n):
+                out.writerow(["TX", f"County {i} Sheriff's Office", "County", f"County {i}",
+                              MODELS[i % 3], "2025-02-20", f"Sheriff Person {i}", "Sheriff",
+                              f"{i} Main Street", "Springfield", "75001", f"s{i}@example.org"])
+    return root
+
+
+BRIEF = "examples/merge/sheriffs-287g.yaml"
+
+
+def lettersmith(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "lettersmith", *args], cwd=cwd,
+                          capture_output=True, check=True)
+
+
+def whole(cmd: list[str], cwd: Path, rounds: int) -> float:
+    """The median wall time of ``rounds`` runs of a whole process."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def test_merge_1000_letters_per_letter_vs_pandoc(benchmark, work: Path) -> None:
+    lettersmith("merge", BRIEF, "rows-1.csv", "-o", "one", "-f", "md,docx", cwd=work)
+    md = next((work / "one").glob("*.md"))
+    pandoc_one = whole([pandoc(), str(md), "-o", str(work / "p.docx")], work, 7)
+    cmd = [sys.executable, "-m", "lettersmith", "merge", BRIEF, "rows-1000.csv", "-o", "many"]
+    start = time.perf_counter()
+    benchmark.pedantic(lambda: subprocess.run(cmd, cwd=work, check=True, capture_output=True),
+                       rounds=1, iterations=1)
+    per_letter = (time.perf_counter() - start) / 1000
+    assert len(list((work / "many").glob("*.docx"))) == 1000
+    ratio = pandoc_one / per_letter
+    benchmark.extra_info.update(pandoc_one_letter_s=pandoc_one, merge_per_letter_s=per_letter,
+                                ratio=ratio)
+    print(f"\nmerge of 1,000 letters: {per_letter * 1000:.1f} ms a letter; pandoc, one such "
+          f"letter's Markdown to .docx: {pandoc_one * 1000:.0f} ms; {ratio:.1f}x")
+
+
+def _csl_json(work: Path) -> Path:
+    """The library's sources as CSL JSON, pandoc's bibliography."""
+    from lettersmith.library import Library
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    library = Library(work)
+    path = work / "sources.json"
+    path.write_text(json.dumps([plain(dict(i.data)) for i in library.of_kind("source")]))
+    return path
+
+
+def test_one_letter_whole_command_vs_pandoc_citeproc(benchmark, work: Path) -> None:
+    """The same letter: lettersmith from the brief, pandoc --citeproc from its draft."""
+    from lettersmith.merge.letters import build_row, init, _STATE  # noqa: F401
+    from lettersmith.brief import read_brief
+    from lettersmith.build import library_for
+
+    brief = read_brief(work / BRIEF)
+    library = library_for(brief, None)
+    row = {"STATE": "TX", "COUNTY": "County 0", "county": "County 0",
+           "LAW ENFORCEMENT AGENCY": "County 0 Sheriff's Office", "SIGNED": "2025-02-20",
+           "signed": "2025-02-20", "SUPPORT TYPE": MODELS[0], "support_type": MODELS[0]}
+    to = {"name": "Sheriff Person 0", "title": "Sheriff", "address": ["0 Main Street"]}
+    letter = build_row(brief, library, to, row)
+    draft = work / "draft.md"
+    draft.write_text(letter.draft.markdown)
+    one = work / "one-letter.yaml"
+    one.write_text((work / BRIEF).read_text().replace("library: ../..", f"library: {work}")
+                   + f"to: {json.dumps(to)}\n"
+                   + "vars: " + json.dumps({"addressee": "the Secretary of Homeland Security",
+                                            "government": "a county", "row": row}) + "\n")
+    lines = [ln for ln in one.read_text().splitlines() if not ln.startswith("vars:") or "row" in ln]
+    one.write_text("\n".join(ln for ln in lines if not ln.startswith(("  addressee", "  government")))
+                   + "\n")
+    cite = [pandoc(), str(draft), "--citeproc", "--bibliography", str(_csl_json(work)),
+            "--csl", str(CSL), "-o", str(work / "citeproc.docx")]
+    pandoc_s = whole(cite, work, 7)
+    cmd = [sys.executable, "-m", "lettersmith", "build", str(one), "-o", str(work / "b")]
+    subprocess.run(cmd, cwd=work, check=True, capture_output=True)  # warm the Jinja cache
+    ours = benchmark.pedantic(lambda: whole(cmd, work, 1), rounds=7, iterations=1)
+    ours_s = benchmark.stats.stats.median
+    benchmark.extra_info.update(pandoc_citeproc_s=pandoc_s, build_s=ours_s)
+    print(f"\none letter, whole command: lettersmith build {ours_s * 1000:.0f} ms; "
+          f"pandoc --citeproc (Chicago notes CSL) {pandoc_s * 1000:.0f} ms; "
+          f"{ours_s / pandoc_s:.2f}x")
+
+
+def _peak_rss_kb(cmd: list[str], cwd: Path) -> int:
+    """The largest resident set of the command or any of its worker processes."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+             "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, check=True,
+                         capture_output=True, text=True)
+    return int(out.stdout.strip())
+
+
+def test_memory_flat_in_the_number_of_letters(benchmark, work: Path) -> None:
+    base = [sys.executable, "-m", "lettersmith", "merge", BRIEF]
+    rss = {}
+    for n in (200, 1000):
+        rss[n] = _peak_rss_kb(base + [f"rows-{n}.csv", "-o", f"mem-{n}", "--jobs", "2"], work)
+    benchmark.pedantic(lambda: None, rounds=1)
+    benchmark.extra_info.update(rss_200_kb=rss[200], rss_1000_kb=rss[1000])
+    print(f"\npeak RSS: 200 letters {rss[200] / 1024:.0f} MB, 1,000 letters "
+          f"{rss[1000] / 1024:.0f} MB")
+    assert rss[1000] < rss[200] * 1.25
+
+
+def test_linear_to_2000_notes(benchmark, tmp_path: Path) -> None:
+    """Letters of 500 and 2,000 notes, each citing its own linked source: the time per
+    note stays flat (the hyperlink lookup was quadratic)."""
+    from lettersmith.build import build_letter
+    from lettersmith.output import render
+
+    per_note = {}
+    for n in (500, 2000):
+        root = tmp_path / f"n{n}"
+        (root / "snippets").mkdir(parents=True)
+        (root / "snippets" / "sources.yaml").write_text("sources:\n" + "".join(
+            f"  - {{id: s{i}, type: webpage, title: Page {i}, URL: 'https://example.org/{i}'}}\n"
+            for i in range(n)))
+        body = "\n".join(f"  - text: Point {i}.[@s{i}]" for i in range(n))
+        brief = root / "brief.yaml"
+        brief.write_text(f"library: .\ndate: 2024-01-01\nto: {{name: X}}\nbody:\n{body}\n")
+        letter = build_letter(brief)
+        start = time.perf_counter()
+        data = render(letter.doc, "docx")
+        per_note[n] = (time.perf_counter() - start) / n
+        assert data.count(b"PK") > 0
+    benchmark.pedantic(lambda: None, rounds=1)
+    growth = per_note[2000] / per_note[500]
+    benchmark.extra_info.update(ms_per_note_500=per_note[500] * 1000,
+                                ms_per_note_2000=per_note[2000] * 1000)
+    print(f"\n.docx writer: {per_note[500] * 1000:.2f} ms a note at 500 notes, "
+          f"{per_note[2000] * 1000:.2f} ms at 2,000 ({growth:.2f}x)")
+    assert growth < 1.5
