@@ -10,7 +10,7 @@ from .brief import Brief, read_brief
 from .cite import CiteSettings, apply_citations
 from .errors import LetterWarning, LettersmithError, suggest
 from .library import Library, load_library
-from .parse import parse_markdown
+from .parse_cache import parse_letter
 from .render import Draft, Renderer
 
 
@@ -57,7 +57,7 @@ def build_letter(brief_path: Path, library_dir: Path | None = None, *,
 
 
 def document_from(draft: Draft, brief: Brief, library: Library) -> m.Document:
-    blocks = parse_markdown(draft.markdown)
+    blocks = parse_letter(draft.markdown)
     settings = m.NoteSettings(
         placement=brief.setting("notes", "placement", "footnotes"),
         numbering=brief.setting("notes", "numbering", "arabic"))
