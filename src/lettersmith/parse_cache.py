@@ -19,7 +19,8 @@ from . import model as m
 from .parse import parse_markdown
 
 _CACHE: OrderedDict[str, list[m.Block]] = OrderedDict()
-_CACHE_SIZE = 2048  # pieces; bounded so a long merge's memory stays flat
+_CACHE_SIZE = 512  # pieces; bounded so a long merge's memory stays flat
+_SEEN: OrderedDict[int, None] = OrderedDict()  # pieces parsed once: kept on a second sighting
 _WHOLE = re.compile(r"^\s{0,3}(\[[^\]]+\]:|```|~~~)", re.M)
 _OPEN = re.compile(r"^:{3,}\s*\S")
 _CLOSE = re.compile(r"^:{3,}\s*$")
@@ -53,6 +54,18 @@ def pieces(text: str) -> list[tuple[int, str]] | None:
     return [(start, "\n".join(body).rstrip("\n") + "\n") for start, body in out]
 
 
+def _admit(piece: str) -> bool:
+    """True the second time ``piece`` is seen (the first sightings are remembered,
+    boundedly, by hash)."""
+    key = hash(piece)
+    if key in _SEEN:
+        return True
+    _SEEN[key] = None
+    if len(_SEEN) > 4 * _CACHE_SIZE:
+        _SEEN.popitem(last=False)
+    return False
+
+
 def clone(value: Any) -> Any:
     """A deep copy of model nodes (dataclasses, lists, dicts), three times faster than
     ``copy.deepcopy``: the tree has no cycles and its leaves are immutable."""
@@ -75,13 +88,16 @@ def parse_letter(text: str) -> list[m.Block]:
     blocks: list[m.Block] = []
     for start, piece in found:
         parsed = _CACHE.get(piece)
-        if parsed is None:
+        if parsed is not None:
+            _CACHE.move_to_end(piece)
+            fresh = clone(parsed)
+        elif _admit(piece):  # seen before: keep it (an address, seen once, is not kept)
             parsed = _CACHE[piece] = parse_markdown(piece)
             if len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
+            fresh = clone(parsed)
         else:
-            _CACHE.move_to_end(piece)
-        fresh = clone(parsed)
+            fresh = parse_markdown(piece)
         if start:
             for node in m.walk(fresh):
                 if isinstance(node, m.Cite) and node.line is not None:

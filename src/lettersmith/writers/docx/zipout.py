@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 _CACHE: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
 _CACHE_SIZE = 64  # parts; enough for a few letterheads, bounded so memory stays flat
+_SEEN: OrderedDict[bytes, None] = OrderedDict()  # parts deflated once: kept when seen again
 
 
 def _deflate(data: bytes) -> tuple[int, bytes]:
@@ -26,9 +27,14 @@ def _deflate(data: bytes) -> tuple[int, bytes]:
         return hit
     comp = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     value = (zlib.crc32(data), comp.compress(data) + comp.flush())
-    _CACHE[key] = value
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    if key in _SEEN:  # a part that recurs (styles, theme...), not one letter's text
+        _CACHE[key] = value
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _SEEN[key] = None
+        if len(_SEEN) > 16 * _CACHE_SIZE:
+            _SEEN.popitem(last=False)
     return value
 
 
