@@ -11,6 +11,7 @@ later migrations build on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
@@ -168,14 +169,21 @@ def letter_record(letter: Any, paths: list[Path], merge_id: str = "") -> Record:
     to = brief.get("to")
     items = sorted(used_items(letter))
     row = {
-        "brief": str(Path(brief.path).resolve()), "letter_date": brief.date.isoformat(),
+        "brief": _absolute(str(brief.path)), "letter_date": brief.date.isoformat(),
         "recipient_id": to if isinstance(to, str) else "",
         "recipient": str(letter.draft.recipient.get("name", "")),
         "subject": str(brief.get("subject") or ""),
     }
     fingerprint = _hash(json.dumps([row, items]))
     row["merge_id"] = merge_id
-    return Record(row, items, [str(Path(p).resolve()) for p in paths], fingerprint)
+    outputs = [str(Path(_absolute(str(Path(p).parent))) / Path(p).name) for p in paths]
+    return Record(row, items, outputs, fingerprint)
+
+
+@functools.lru_cache(maxsize=64)
+def _absolute(path: str) -> str:
+    """``path`` resolved (a merge asks for the same brief and folder a thousand times)."""
+    return str(Path(path).resolve())
 
 
 def record_build(letter: Any, paths: list[Path]) -> None:

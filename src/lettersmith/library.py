@@ -6,6 +6,8 @@ letter uses that item (``check --library`` reports them all).
 """
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,10 +84,7 @@ class Library:
 
     def display(self, path: Path) -> str:
         """A path as users should see it: relative to the current folder when it can be."""
-        try:
-            return str(path.resolve().relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return str(path)
+        return _display(path, os.getcwd())
 
     # ------------------------------------------------------------------ reading
 
@@ -218,6 +217,14 @@ class Library:
         for item in self.items.values():
             out.extend(item.problems)
         return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _display(path: Path, cwd: str) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
+    except ValueError:
+        return str(path)
 
 
 _CACHE: dict[Path, Library] = {}

@@ -151,7 +151,7 @@ def merge(brief_path: Path, recipients: str, opts: Options, *, show_progress: bo
     write_atomic(result.manifest, manifest(result.written))
     if opts.zip:
         result.archive = opts.out_dir / f"{brief_path.stem}-merge.zip"
-        write_atomic(result.archive, archive(opts.out_dir, result.written, result.manifest))
+        archive(opts.out_dir, result.written, result.manifest, result.archive)
     _record_merge(settings, len(result.written))
     return result
 
@@ -188,17 +188,24 @@ def manifest(written: list[letters.Outcome]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def archive(out_dir: Path, written: list[letters.Outcome], manifest_path: Path) -> bytes:
-    """Every letter and the manifest in one zip (fixed timestamps: same input, same bytes)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
-        names = [name for o in written for name in o.files] + [manifest_path.name]
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, (out_dir / name).read_bytes())
-    return buffer.getvalue()
+def archive(out_dir: Path, written: list[letters.Outcome], manifest_path: Path,
+            target: Path) -> None:
+    """Every letter and the manifest in one zip, streamed to a temporary file and
+    moved into place (fixed timestamps: same input, same bytes)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+    try:
+        with os.fdopen(fd, "wb") as handle, \
+                zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in [name for o in written for name in o.files] + [manifest_path.name]:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with zout.open(info, "w") as entry, open(out_dir / name, "rb") as source:
+                    shutil.copyfileobj(source, entry)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _record_merge(settings: letters.Settings, count: int) -> None:
