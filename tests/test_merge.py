@@ -233,6 +233,14 @@ def test_concurrent_records_of_the_same_letter_store_it_once(tmp_path: Path) -> 
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+def test_check_reports_bad_rows_and_writes_nothing(library: Path) -> None:
+    proc = run("merge", "merge.yaml", "people.csv", "--check", "-o", "out-check", cwd=library)
+    assert proc.returncode == 1
+    assert "people.csv: row 25, column SUPPORT TYPE" in proc.stderr
+    assert "48 letters would be written; nothing was" in proc.stderr
+    assert not (library / "out-check").exists()
+
+
 def test_bad_command_lines(library: Path) -> None:
     bad_map = run("merge", "merge.yaml", "people.csv", "--map", "nmae=Agency", cwd=library)
     assert bad_map.returncode == 1 and "did you mean 'name'" in bad_map.stderr
@@ -263,3 +271,25 @@ def test_shipped_example_joins_contacts_and_makes_pdfs_in_one_libreoffice_run(tm
     assert "Warrant Service Officer" in text
     assert not list((tmp_path / "out").glob(".lettersmith-pdf-*"))  # staging removed
     validate(tmp_path / "out" / "tx-sample-county.docx")
+
+
+def test_a_history_file_from_before_versions_is_migrated(tmp_path: Path) -> None:
+    """A v1 history (no schema_version, no merge_id, a letter recorded twice) opens as
+    the current version with the duplicate folded into one record."""
+    from lettersmith import history
+
+    path = history.db_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as conn:
+        conn.executescript(history.MIGRATIONS[1])
+        for n in (1, 2):
+            conn.execute("INSERT INTO builds (built_at, brief, letter_date, recipient_id, "
+                         "recipient, subject, outputs, fingerprint) VALUES "
+                         f"('2024-01-0{n}', '/b.yaml', '2024-01-01', '', 'X', 'S', '[]', 'fp')")
+    conn = history.connect(tmp_path)
+    assert conn is not None
+    with conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (2,)
+        assert conn.execute("SELECT built_at, merge_id FROM builds").fetchall() == \
+            [("2024-01-02", "")]
+    conn.close()

@@ -30,6 +30,8 @@ from ..cli import fail, user_errors
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to build letters in (default: the number of cores).")
 @click.option("--zip", "zip_", is_flag=True, help="Also write every letter and merge.csv into one .zip.")
+@click.option("--check", is_flag=True,
+              help="Build every row's letter in memory and report bad rows; write nothing.")
 @click.option("--library", type=click.Path(file_okay=False, path_type=Path),
               help="Library folder (default: the brief's library:, else the current folder).")
 @click.option("--letterhead", type=click.Path(dir_okay=False, path_type=Path),
@@ -40,8 +42,8 @@ from ..cli import fail, user_errors
 @user_errors
 def merge(brief: Path, recipients: str, out_dir: Path, formats: str, maps: tuple[str, ...],
           where: tuple[str, ...], name: str, joins: tuple[str, ...], on: str | None,
-          jobs: int | None, zip_: bool, library: Path | None, letterhead: Path | None,
-          review: bool, force: bool) -> None:
+          jobs: int | None, zip_: bool, check: bool, library: Path | None,
+          letterhead: Path | None, review: bool, force: bool) -> None:
     """Write BRIEF once for each recipient in RECIPIENTS (.csv, .xlsx[#SHEET], a YAML
     list, or a library file of recipients), plus OUTPUT/merge.csv."""
     from ..merge import Options
@@ -49,15 +51,18 @@ def merge(brief: Path, recipients: str, out_dir: Path, formats: str, maps: tuple
 
     opts = Options(out_dir=out_dir, formats=formats, library=library, letterhead=letterhead,
                    review=review, force=force, maps=maps, where=where, name=name, joins=joins,
-                   on=on, jobs=jobs or 0, zip=zip_)
+                   on=on, jobs=jobs or 0, zip=zip_, check=check)
     result = run_merge(brief, recipients, opts, show_progress=sys.stderr.isatty())
     for warning in dict.fromkeys(result.warnings):  # a brief's warning repeats per letter
         click.echo(warning, err=True)
     for message in result.failed:
         fail(message)
-    click.echo(f"{len(result.written)} letters written to {out_dir} (merge {result.merge_id}); "
-               f"manifest {result.manifest}" + (f"; zip {result.archive}" if result.archive else ""),
-               err=True)
+    if check:
+        click.echo(f"{len(result.written)} letters would be written; nothing was", err=True)
+    else:
+        click.echo(f"{len(result.written)} letters written to {out_dir} (merge {result.merge_id}); "
+                   f"manifest {result.manifest}"
+                   + (f"; zip {result.archive}" if result.archive else ""), err=True)
     if result.failed:
         click.echo(f"{len(result.failed)} row(s) skipped: fix them and run the merge again "
                    "(letters already written are rewritten only if unchanged by a reviewer)",

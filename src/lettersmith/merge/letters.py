@@ -38,6 +38,7 @@ class Settings:
     source: str  # the recipients, as the user named them
     columns: tuple[str, ...]
     staging: Path | None = None  # where .docx copies wait for the one PDF run
+    check: bool = False  # build every letter in memory, write nothing
 
 
 @dataclass
@@ -124,6 +125,11 @@ def run_batch(tasks: list[Task]) -> list[Outcome]:
             letter = build_row(state.brief, state.library, task.to, task.row)
             outcome.recipient = str(letter.draft.recipient.get("name", ""))
             outcome.email = str(letter.draft.recipient.get("email", ""))
+            if settings.check:
+                outcome.notes = len(letter.doc.notes)
+                outcome.warnings = [str(w) for w in letter.warnings]
+                outcomes.append(outcome)
+                continue
             files = {settings.out_dir / f"{task.stem}.{fmt}":
                      render(letter.doc, fmt, letterhead=head, review=settings.review)
                      for fmt in settings.formats if fmt != "pdf"}

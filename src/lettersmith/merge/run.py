@@ -46,6 +46,7 @@ class Options:
     on: str | None = None
     jobs: int = 0  # 0: the number of cores
     zip: bool = False
+    check: bool = False  # every row built in memory; nothing written or recorded
 
 
 @dataclass
@@ -79,7 +80,7 @@ def plan(brief_path: Path, recipients: str, opts: Options
     settings = letters.Settings(
         brief=brief_path, library=opts.library, formats=kinds, out_dir=opts.out_dir,
         letterhead=opts.letterhead, review=opts.review, force=opts.force, merge_id=merge_id,
-        source=recipients, columns=tuple(table.columns))
+        source=recipients, columns=tuple(table.columns), check=opts.check)
     tasks, bad, taken = [], [], set()
     for index, row in enumerate(rows):
         try:
@@ -132,16 +133,17 @@ def merge(brief_path: Path, recipients: str, opts: Options, *, show_progress: bo
     settings, tasks, bad = plan(brief_path, recipients, opts)
     jobs = opts.jobs or os.cpu_count() or 1
     result = Result(settings.merge_id, failed=list(bad))
+    if opts.check:
+        with _progress(len(tasks), show_progress) as advance:
+            _collect(result, run_batches(settings, tasks, jobs, advance))
+        return result
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".lettersmith-pdf-", dir=opts.out_dir)) \
         if "pdf" in settings.formats else None
     settings = letters.Settings(**{**settings.__dict__, "staging": staging})
     try:
         with _progress(len(tasks), show_progress) as advance:
-            outcomes = sorted(run_batches(settings, tasks, jobs, advance), key=lambda o: o.index)
-        for outcome in outcomes:
-            (result.failed.append(outcome.error) if outcome.error else result.written.append(outcome))
-            result.warnings.extend(outcome.warnings)
+            _collect(result, run_batches(settings, tasks, jobs, advance))
         if staging is not None and result.written:
             _pdfs(staging, opts.out_dir, result)
     finally:
@@ -154,6 +156,16 @@ def merge(brief_path: Path, recipients: str, opts: Options, *, show_progress: bo
         archive(opts.out_dir, result.written, result.manifest, result.archive)
     _record_merge(settings, len(result.written))
     return result
+
+
+def _collect(result: Result, outcomes: Iterator[letters.Outcome]) -> None:
+    """Outcomes in row order: letters written, or one message per bad row."""
+    for outcome in sorted(outcomes, key=lambda o: o.index):
+        if outcome.error:
+            result.failed.append(outcome.error)
+        else:
+            result.written.append(outcome)
+        result.warnings.extend(outcome.warnings)
 
 
 def _pdfs(staging: Path, out_dir: Path, result: Result) -> None:
