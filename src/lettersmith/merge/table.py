@@ -114,6 +114,9 @@ def _read_csv(path: Path, spec: str, delimiter: str) -> Table:
     except UnicodeDecodeError:
         raise LettersmithError("the file is not UTF-8 text", file=spec,
                                hint="save it as 'CSV UTF-8' from the spreadsheet") from None
+    first = text.split("\n", 1)[0]
+    if delimiter == "," and "," not in first and ";" in first:
+        delimiter = ";"  # a spreadsheet set to a comma-decimal locale writes ';'
     records = list(csv.reader(text.splitlines(), delimiter=delimiter))
     if not records:
         raise LettersmithError("the sheet is empty", file=spec, hint="the first row names the columns")
