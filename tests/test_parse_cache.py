@@ -35,3 +35,20 @@ def test_pieces_parse_like_the_whole(parts: list[tuple[str, str]]) -> None:
 def test_example_letters_parse_alike(brief: Path) -> None:
     markdown = build_letter(brief).draft.markdown
     assert parse_letter(markdown) == parse_markdown(markdown)
+
+
+def test_relationship_parts_are_written_as_python_docx_writes_them(monkeypatch) -> None:
+    """``rels_xml`` (string formatting, for speed) gives python-docx's own bytes."""
+    import lettersmith.writers.docx as writer
+    from lettersmith.writers.docx.package import rels_xml
+
+    brief = Path(__file__).parents[1] / "examples" / "briefs" / "new-letter-2026-county-287g.yaml"
+    seen = []
+    original = writer.package_entries
+    monkeypatch.setattr(writer, "package_entries", lambda word: seen.append(word) or original(word))
+    writer.render_docx(build_letter(brief).doc, letterhead=Path("example-org"), review=True)
+    package = seen[0].part.package
+    all_rels = [package.rels] + [part.rels for part in package.parts if len(part.rels)]
+    assert len(all_rels) > 3
+    for rels in all_rels:
+        assert rels_xml(rels) == rels.xml
