@@ -4,6 +4,7 @@ deliberate change (then read the diff)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,30 @@ def test_golden(brief: Path) -> None:
         if not os.environ.get("LETTERSMITH_REGEN"):
             pytest.fail(f"wrote missing golden file {expected.name}; check it and commit it")
     assert got == expected.read_text(encoding="utf-8")
+
+
+def _pandoc_notes(data: bytes, fmt: str) -> list[str]:
+    """The notes pandoc reads from ``data``, written back as Markdown (italics kept)."""
+    import tempfile
+
+    pypandoc = pytest.importorskip("pypandoc")
+    with tempfile.NamedTemporaryFile(suffix="." + fmt) as handle:
+        handle.write(data)
+        handle.flush()
+        text = pypandoc.convert_file(handle.name, "markdown-smart", format=fmt if fmt == "docx"
+                                     else "markdown-smart", extra_args=["--wrap=none"])
+    return [body.strip() for body in re.findall(r"^\[\^\d+\]: (.*(?:\n {4}.*)*)", text, re.M)]
+
+
+BLUEBOOK = [c for c in CASES if c.stem.startswith("bb")]
+
+
+@pytest.mark.parametrize("brief", BLUEBOOK, ids=[c.stem for c in BLUEBOOK])
+def test_golden_docx_notes(brief: Path) -> None:
+    """The .docx carries the golden notes too: pandoc reads the same notes, italics
+    included, from the Word file and from the expected Markdown."""
+    from lettersmith.output import render
+
+    expected = _pandoc_notes(brief.with_suffix(".md").read_bytes(), "md")
+    got = _pandoc_notes(render(build_letter(brief).doc, "docx"), "docx")
+    assert expected and got == expected
