@@ -55,6 +55,7 @@ class CiteItem:
     prefix: str = ""  # the signal, e.g. "See, e.g.,"
     locator: str = ""  # the pin, e.g. "12" (the "at"/"p." label is dropped)
     suffix: str = ""  # a parenthetical or other trailing text
+    joiner: str = "; "  # what comes before it in a group: "; " or ", " (compare ..., with ...)
 
 
 @dataclass

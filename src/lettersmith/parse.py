@@ -21,32 +21,98 @@ _ITEM = re.compile(r"^(?P<prefix>.*?)(?<![\w@])@(?P<id>[A-Za-z0-9_][\w:.-]*?)"
 _LOCATOR_LABEL = re.compile(r"^(?:at|p\.|pp\.|page|pages)\s+", re.I)
 
 
+_BARE_ID = re.compile(r"(?<![\w@\[])@([A-Za-z0-9_](?:[\w:.-]*[A-Za-z0-9_])?)")
+_ANY_ID = re.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[\w:.-]*[A-Za-z0-9_])?)")
+_COMPARE = re.compile(r",\s*(?=(?:with|and)\s+@)")
+
+
+def _split_top(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """``text`` split where ``pattern`` matches outside parentheses and brackets."""
+    parts, depth, start, pos = [], 0, 0, 0
+    while pos < len(text):
+        char = text[pos]
+        depth += (char in "([") - (char in ")]")
+        match = pattern.match(text, pos) if depth == 0 else None
+        if match and match.end() > pos:
+            parts.append(text[start:pos])
+            start = pos = match.end()
+            continue
+        pos += 1
+    return parts + [text[start:]]
+
+
 def parse_cite_items(content: str) -> list[m.CiteItem] | None:
-    """The items of a bracketed citation, or None when ``content`` is not one."""
+    """The items of a bracketed citation, or None when ``content`` is not one.
+
+    Items are separated by semicolons; ``Compare @a, with @b`` makes two items
+    joined by a comma.  A parenthetical may name further sources (``quoting @b``).
+    """
     items = []
-    for part in content.split(";"):
-        match = _ITEM.match(part.strip())
-        if not match:
-            return None
-        rest = match.group("rest").strip()
-        if rest.startswith((".", ":")):
-            rest = rest[1:].strip()
-        locator, suffix = "", ""
-        if rest.startswith(","):
-            rest = rest[1:].strip()
-            paren = rest.find(" (")
-            if rest.startswith("("):
-                suffix = rest
-            elif paren >= 0:
-                locator, suffix = rest[:paren], rest[paren + 1:]
-            else:
-                locator = rest
-            locator = _LOCATOR_LABEL.sub("", locator.strip())
-        else:
-            suffix = rest
-        items.append(m.CiteItem(match.group("id"), match.group("prefix").strip(),
-                                locator.strip(), suffix.strip()))
+    for part in _split_top(content, re.compile(r";")):
+        for index, piece in enumerate(_split_top(part, _COMPARE)):
+            item = _parse_item(piece)
+            if item is None:
+                return None
+            item.joiner = ", " if index else "; "
+            items.append(item)
     return items
+
+
+def _parse_item(text: str) -> m.CiteItem | None:
+    match = _ITEM.match(text.strip())
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    if rest.startswith((".", ":")):
+        rest = rest[1:].strip()
+    locator, suffix = "", ""
+    if rest.startswith(","):
+        rest = rest[1:].strip()
+        paren = rest.find(" (")
+        if rest.startswith("("):
+            suffix = rest
+        elif paren >= 0:
+            locator, suffix = rest[:paren], rest[paren + 1:]
+        else:
+            locator = rest
+        locator = _LOCATOR_LABEL.sub("", locator.strip())
+    else:
+        suffix = rest
+    return m.CiteItem(match.group("id"), match.group("prefix").strip(), locator.strip(),
+                      suffix.strip())
+
+
+def cite_ids(items: list[m.CiteItem]) -> list[str]:
+    """Every source id the items name: their own and those in their parentheticals."""
+    ids: list[str] = []
+    for item in items:
+        ids.append(item.id)
+        for text in (item.prefix, item.locator, item.suffix):
+            ids.extend(_ANY_ID.findall(text))
+    return ids
+
+
+def nested_cites(text: str) -> str:
+    """A parenthetical with every bare ``@id`` made a bracketed citation ``[@id]``."""
+    return _BARE_ID.sub(r"[@\1]", text)
+
+
+def cite_spans(text: str) -> list[tuple[int, list[m.CiteItem]]]:
+    """Each bracketed citation in Markdown ``text`` (brackets may nest), with its offset."""
+    spans, pos = [], text.find("[")
+    while pos >= 0:
+        depth, end = 0, pos
+        while end < len(text):
+            depth += (text[end] == "[") - (text[end] == "]")
+            if depth == 0:
+                break
+            end += 1
+        content = text[pos + 1:end]
+        items = parse_cite_items(content) if "@" in content and depth == 0 else None
+        if items:
+            spans.append((pos, items))
+        pos = text.find("[", end + 1 if items else pos + 1)
+    return spans
 
 
 def _cite_rule(state: StateInline, silent: bool) -> bool:

@@ -18,12 +18,12 @@ from .brief import Block, Brief
 from .errors import LetterWarning, LettersmithError, suggest
 from .jinja_cache import bytecode_cache, compile_code
 from .library import FIELDS, Item, Library
-from .parse import parse_cite_items
+from .parse import cite_ids, cite_spans
 from .signers import Signatories, resolve_signatories
 from .style import MONTHS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-_CITE_SPAN = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -175,12 +175,23 @@ class Renderer:
 
     def _check_cites(self, markdown: str, filename: str, first_line: int, draft: Draft) -> None:
         """Every @id in a block must be a source: name the block's own file and line."""
-        for match in _CITE_SPAN.finditer(markdown):
-            items = parse_cite_items(match.group(1))
-            for item in items or []:
-                line = first_line + markdown.count("\n", 0, match.start())
-                source = self.library.get("source", item.id, file=filename, line=line)
+        for start, items in cite_spans(markdown):
+            line = first_line + markdown.count("\n", 0, start)
+            for source_id in cite_ids(items):
+                source = self.library.get("source", source_id, file=filename, line=line)
                 draft.used.setdefault("source", []).append(source.id)
+        self._refuse_heading_notes(markdown, filename, first_line)
+
+    @staticmethod
+    def _refuse_heading_notes(markdown: str, filename: str, first_line: int) -> None:
+        """A note in a heading would be a note reference in the heading: refuse it."""
+        for number, text in enumerate(markdown.split("\n")):
+            if _HEADING.match(text) and (cite_spans(text) or "^[" in text):
+                raise LettersmithError(
+                    "a heading cannot carry a citation or a note (Word and pandoc would "
+                    "put a note reference in the heading)",
+                    file=filename, line=first_line + number,
+                    hint="move the citation into the paragraph below the heading")
 
     def render_block(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft) -> str:
         """One body entry of the brief as Markdown."""
@@ -210,7 +221,9 @@ class Renderer:
             return self._inline_template(str(block.value), brief_file, offset, context, draft)
         if block.kind == "heading":
             text = self._inline_template(str(block.value), brief_file, block.line - 1, context, draft)
-            return "#" * max(1, min(block.level, 6)) + " " + text.replace("\n", " ")
+            heading = "#" * max(1, min(block.level, 6)) + " " + text.replace("\n", " ")
+            self._refuse_heading_notes(heading, brief_file, block.line)
+            return heading
         if block.kind == "quote":
             item = self.library.get("quote", str(block.value), file=brief_file, line=block.line)
             helpers = self._helpers(draft)

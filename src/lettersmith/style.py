@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from . import model as m
+from . import punct
 from .parse import parse_inline
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -18,7 +19,10 @@ CASE_TYPES = {"legal_case"}
 STATUTE_TYPES = {"legislation", "bill", "regulation", "treaty", "legal_statute"}
 ITALIC_TITLE_TYPES = {"report", "book", "thesis", "dataset", "legal_case"}
 SIGNALS = ("see, e.g.,", "see also", "see generally", "but see", "but cf.", "see", "cf.",
-           "e.g.,", "accord", "contra", "compare", "but compare", "and")
+           "e.g.,", "accord", "contra", "compare", "but compare", "and", "with")
+DATABASES = ("WL", "LEXIS")  # reporters whose pages are star pages: 2014 WL 1414305, at *13
+SHORT_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+                "Nov.", "Dec."]
 _SIGNAL_END = re.compile(r"(?:^|(?<=[\s,]))(" + "|".join(re.escape(s) for s in SIGNALS) + r")$",
                          re.I)
 
@@ -63,8 +67,9 @@ def short_author(source: dict[str, Any]) -> str:
     return " & ".join(short)
 
 
-def date_text(source: dict[str, Any], key: str = "issued") -> str:
-    """A CSL date as "October 21, 2020", "May 2015" or "2022"."""
+def date_text(source: dict[str, Any], key: str = "issued", short: bool = False) -> str:
+    """A CSL date as "October 21, 2020", "May 2015" or "2022" (``short``: "Oct. 21, 2020",
+    the Bluebook's abbreviated months, for court and register parentheticals)."""
     value = source.get(key)
     if not value:
         return ""
@@ -81,10 +86,11 @@ def date_text(source: dict[str, Any], key: str = "issued") -> str:
             return text
         parts = [int(p) for p in match.groups() if p]
     parts = [int(p) for p in parts]
+    months = SHORT_MONTHS if short else MONTHS
     if len(parts) >= 3:
-        return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
+        return f"{months[parts[1] - 1]} {parts[2]}, {parts[0]}"
     if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+        return f"{months[parts[1] - 1]} {parts[0]}"
     return str(parts[0]) if parts else ""
 
 
@@ -100,6 +106,25 @@ def title_of(source: dict[str, Any], short: bool = False) -> str:
     if short and source.get("title-short"):
         return str(source["title-short"])
     return str(source.get("title") or source.get("id") or "")
+
+
+def first_page(source: dict[str, Any]) -> str:
+    """The first page of a page range ("345-401" -> "345")."""
+    return re.split(r"\s*[-\u2013,]\s*", str(source.get("page") or ""))[0]
+
+
+def pin(source: dict[str, Any], locator: str) -> str:
+    """The pin as written: a Westlaw or Lexis page is a star page (*13)."""
+    container = str(source.get("container-title") or "")
+    if locator and container.endswith(DATABASES) and locator[:1].isdigit():
+        return "*" + locator
+    return locator
+
+
+def _reporter(source: dict[str, Any]) -> str:
+    """"975 F.3d 788", "2014 WL 1414305", "86 Fed. Reg. 7009"."""
+    parts = (source.get("volume"), source.get("container-title"), first_page(source))
+    return " ".join(str(x) for x in parts if x)
 
 
 def _link(url: str) -> m.Inline:
@@ -119,7 +144,8 @@ def _assemble(parts: list[Part]) -> list[m.Inline]:
         more = index < len(parts) - 1
         if quoted:
             out.append(m.Str("\u201c"))
-            out.extend(inlines)
+            out.extend(m.Str(punct.quoted_title(n.text)) if isinstance(n, m.Str) else n
+                       for n in inlines)
             out.append(m.Str(",\u201d " if more else "\u201d"))
         else:
             out.extend(inlines)
@@ -137,7 +163,13 @@ def _i(text: str) -> list[m.Inline]:
 
 
 def full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
-    """The first, complete citation of a source."""
+    """The first, complete citation of a source, then "[*hereinafter* Name]" if it has one."""
+    named = hereinafter(source)
+    later = [m.Str(" ["), m.Emph([m.Str("hereinafter")]), m.Str(" ")] + named + [m.Str("]")]
+    return _full_form(source, locator) + (later if named else [])
+
+
+def _full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
     kind = str(source.get("type") or "document")
     author = author_text(source)
     title = title_of(source)
@@ -148,58 +180,75 @@ def full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
     date = date_text(source)
     url = str(source.get("URL") or "")
     number = str(source.get("number") or "")
-    pin = _t(f"at {locator}") if locator else []
+    at_pin = _t(f"at {locator}") if locator else []
     link = [_link(url)] if url else []
     genre = str(source.get("genre") or "").lower()
 
     if kind in CASE_TYPES:
-        volume, page = source.get("volume"), source.get("page")
-        cite = " ".join(str(x) for x in (volume, container, page) if x)
-        if cite and locator:
-            cite += f", {locator}"
+        cite = _reporter(source) if source.get("volume") else ""
+        database = str(source.get("container-title") or "").endswith(DATABASES)
         court = str(source.get("authority") or "")
-        when = date if not volume else year_text(source)
+        when = year_text(source) if cite and not database else date_text(source, short=True)
         paren = " ".join(x for x in (court, when) if x)
-        tail = f"{cite} ({paren})" if paren else cite
-        if number and not volume:
-            tail = f"No. {number}" + (f" ({paren})" if paren else "")
+        docket = f"No. {number}" if number and (database or not cite) else ""
+        if cite and locator:
+            cite += f", at {pin(source, locator)}" if database else f", {locator}"
+        tail = ", ".join(x for x in (docket, cite) if x)
+        tail = f"{tail} ({paren})" if paren else tail
         return _assemble([(_i(title), False), (_t(tail), False), (link, False)])
     if kind in STATUTE_TYPES:
-        volume, page = source.get("volume"), source.get("page")
-        cite = " ".join(str(x) for x in (volume, container, page) if x)
-        if cite and date:
-            cite += f" ({date})"
+        cite = _reporter(source)
+        if cite and locator:
+            cite += f", {locator}"
+        when = date_text(source, short=True)
+        if cite and when:
+            cite += f" ({when})"
         parts = [(_t(title), False), (_t(number) if number not in title else [], False),
-                 (_t(cite or date), False), (pin, False), (link, False)]
+                 (_t(cite or date), False), (at_pin if not cite else [], False), (link, False)]
         return _assemble(parts)
     if kind in ("letter", "personal_communication"):
         to = author_text(source, "recipient")
         who = f"{author} to {to}" if to and author else author or to
         return _assemble([(_t(who), False), (_t(title), True), (_t(date), False),
-                          (pin, False), (link, False)])
+                          (at_pin, False), (link, False)])
     if genre == "press release" or kind == "press-release":
         return _assemble([(_t(author), False), (_t(title), True), (_t("press release"), False),
-                          (_t(date), False), (pin, False), (link, False)])
+                          (_t(date), False), (at_pin, False), (link, False)])
     if kind in ITALIC_TITLE_TYPES or kind not in (
             "article-newspaper", "article-magazine", "article-journal", "article", "webpage",
             "post-weblog", "post", "speech", "interview", "broadcast", "motion_picture"):
         return _assemble([(_t(author), False), (_i(title), False), (_t(number), False),
-                          (_t(publisher), False), (_t(date), False), (pin, False),
+                          (_t(publisher), False), (_t(date), False), (at_pin, False),
                           (link, False)])
+    if kind == "article-journal" and source.get("volume") and source.get("page"):
+        cite = _reporter(source) + (f", {locator}" if locator else "")
+        year = year_text(source)
+        return _assemble([(_t(author), False), (_t(title), True),
+                          (_t(f"{cite} ({year})" if year else cite), False), (link, False)])
     if kind in ("article-newspaper", "article-magazine", "article-journal"):
         volume = str(source.get("volume") or "")
-        where = _i(" ".join(x for x in (volume, container) if x))
+        where = _t(volume + " ") + _i(container) if volume and container else _i(container)
     else:
         where = _t(container or publisher)
     return _assemble([(_t(author), False), (_t(title), True), (where, False), (_t(date), False),
-                      (pin, False), (link, False)])
+                      (at_pin, False), (link, False)])
 
 
-def supra_form(source: dict[str, Any], note: m.NoteRef, locator: str = "") -> list[m.Inline]:
-    """"Author, *supra* note N, at 5" (the title when there is no author)."""
+def supra_form(source: dict[str, Any], note: m.NoteRef, locator: str = "",
+               titled: bool = False) -> list[m.Inline]:
+    """"Author, *supra* note N, at 5": the hereinafter name instead, the short title
+    when there is no author, author and short title when ``titled`` (another cited
+    work has the same author)."""
+    supra: list[m.Inline] = [m.Emph([m.Str("supra")]), m.Str(" note "), note]
     who = short_author(source)
-    lead: list[m.Inline] = [m.Str(who)] if who else [m.Emph([m.Str(title_of(source, True))])]
-    out = lead + [m.Str(", "), m.Emph([m.Str("supra")]), m.Str(" note "), note]
+    named = named_part(source)
+    if named:
+        parts = [named]
+    elif who and titled:
+        parts = [(_t(who), False), _title_part(source, short=True)]
+    else:
+        parts = [(_t(who) if who else _i(title_of(source, True)), False)]
+    out = _assemble(parts + [(supra, False)])
     if locator:
         out.append(m.Str(f", at {locator}"))
     return out
@@ -209,22 +258,56 @@ def short_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
     """A short form without a note number: cases, statutes, or ``subsequent: short``."""
     kind = str(source.get("type") or "")
     title = title_of(source, short=True)
+    volume, container = source.get("volume"), source.get("container-title")
     if kind in CASE_TYPES:
-        volume, container, page = source.get("volume"), source.get("container-title"), source.get("page")
+        if volume and str(container).endswith(DATABASES):
+            tail = _reporter(source) + (f", at {pin(source, locator)}" if locator else "")
+            return [m.Emph([m.Str(title)]), m.Str(", " + tail)]
         if volume and container:
-            at = locator or page or ""
+            at = locator or first_page(source)
             tail = f"{volume} {container} at {at}" if at else f"{volume} {container}"
             return [m.Emph([m.Str(title)]), m.Str(", " + tail)]
         return [m.Emph([m.Str(title)])] + ([m.Str(f", at {locator}")] if locator else [])
     if kind in STATUTE_TYPES:
+        if locator and volume and container:
+            return [m.Str(f"{title}, {volume} {container} at {locator}")]
         return [m.Str(title)] + ([m.Str(f", at {locator}")] if locator else [])
+    named = named_part(source)
+    if named:
+        return _assemble([named, (_t(f"at {locator}") if locator else [], False)])
     who = short_author(source)
-    titled = (_i(title) if kind in ITALIC_TITLE_TYPES or kind == "report"
-              else [m.Str(f"\u201c{title}\u201d")])
-    out = ([m.Str(who + ", ")] if who else []) + titled
-    if locator:
-        out.append(m.Str(f", at {locator}"))
-    return out
+    parts = [(_t(who), False), (_title_part(source, short=True)), (_t(f"at {locator}") if locator
+                                                                  else [], False)]
+    return _assemble(parts)
+
+
+def _title_part(source: dict[str, Any], short: bool = False) -> Part:
+    """The title as the source's type sets it: italic, or in quotation marks."""
+    kind = str(source.get("type") or "")
+    title = title_of(source, short)
+    if kind in ITALIC_TITLE_TYPES and not _press_release(source):
+        return _i(title), False
+    return _t(title), True
+
+
+def _press_release(source: dict[str, Any]) -> bool:
+    return (str(source.get("genre") or "").lower() == "press release"
+            or source.get("type") == "press-release")
+
+
+def named_part(source: dict[str, Any]) -> Part | None:
+    """The name a source's ``hereinafter:`` gives it, in its title's typeface."""
+    name = str(source.get("hereinafter") or "").strip()
+    return _title_part({**source, "title": name}) if name else None
+
+
+def hereinafter(source: dict[str, Any]) -> list[m.Inline]:
+    """The hereinafter name as inlines (in quotation marks for a quoted title), or []."""
+    named = named_part(source)
+    if not named:
+        return []
+    inlines, quoted = named
+    return [m.Str(f"\u201c{punct.quoted_title(m.plain_text(inlines))}\u201d")] if quoted else inlines
 
 
 def ibid_form(locator: str, capital: bool) -> list[m.Inline]:
@@ -235,22 +318,25 @@ def ibid_form(locator: str, capital: bool) -> list[m.Inline]:
 def signal_inlines(prefix: str, capital: bool) -> list[m.Inline]:
     """A signal in italics, capitalized only at the start of a citation sentence.
 
-    A prefix that already holds Markdown emphasis is left as written; prose that
-    ends in a signal ("For a summary of studies, see") italicizes the signal only.
+    The comma after "e.g." stays roman (*See, e.g.*,).  A prefix that already holds
+    Markdown emphasis is left as written; prose ending in a signal uses it as a
+    verb ("For a summary, see"), all roman, unless a full stop comes between them
+    ("Studies agree. *See also*").
     """
     if not prefix:
         return []
     if "*" in prefix or "_" in prefix:
         return parse_inline(prefix) + [m.Str(" ")]
     match = _SIGNAL_END.search(prefix)
-    if match and match.start() == 0:
-        signal = prefix
-        signal = signal[0].upper() + signal[1:] if capital else signal[0].lower() + signal[1:]
-        return [m.Emph([m.Str(signal)]), m.Str(" ")]
-    if match:
-        lead = prefix[:match.start()]
-        if capital:
-            lead = lead[0].upper() + lead[1:]
-        return [m.Str(lead), m.Emph([m.Str(match.group(1))]), m.Str(" ")]
-    text = prefix[0].upper() + prefix[1:] if capital else prefix
-    return [m.Str(text + " ")]
+    lead = prefix[:match.start()] if match else prefix
+    if capital:
+        lead = lead[:1].upper() + lead[1:]
+    if not match or (lead.strip() and not punct.ends_sentence(lead)):
+        return [m.Str(prefix[:1].upper() + prefix[1:] + " " if capital else prefix + " ")]
+    signal = match.group(1)
+    if capital or lead.strip():
+        signal = signal[0].upper() + signal[1:]
+    else:
+        signal = signal[0].lower() + signal[1:]
+    tail = ", " if signal.endswith(",") else " "
+    return _t(lead) + [m.Emph([m.Str(signal.rstrip(","))]), m.Str(tail)]

@@ -12,7 +12,16 @@ _LINE_START = re.compile(r"^(\s*)([-+#>:]|\d+[.)])", re.M)
 
 
 def escape(text: str) -> str:
-    return _LINE_START.sub(r"\1\\\2", _SPECIAL.sub(r"\\\1", text))
+    """Markdown's special characters escaped (line starts are handled by ``line``)."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def line(text: str) -> str:
+    """Escape what would start a list, heading or quotation at the start of a line:
+    ``2020.`` becomes ``2020\\.`` there (a backslash before a digit would be printed)."""
+    return _LINE_START.sub(lambda g: g.group(1) + (
+        g.group(2)[:-1] + "\\" + g.group(2)[-1] if g.group(2)[0].isdigit()
+        else "\\" + g.group(2)), text)
 
 
 class MarkdownWriter(TextWriter):
@@ -28,10 +37,10 @@ class MarkdownWriter(TextWriter):
 
     # blocks
     def block_para(self, b: m.Para) -> str:
-        return self.inlines(b.inlines)
+        return line(self.inlines(b.inlines))
 
     def block_heading(self, b: m.Heading) -> str:
-        return "#" * b.level + " " + self.inlines(b.inlines)
+        return "#" * b.level + " " + line(self.inlines(b.inlines))
 
     def block_listblock(self, b: m.ListBlock) -> str:
         out = []
