@@ -149,8 +149,13 @@ def _put_punctuation(out: list[m.Inline], mark: str) -> None:
     last = out[-1] if out else None
     if isinstance(last, m.Str):
         last.text = punct.add(last.text, mark)
-    elif not (last is not None and mark == "." and m.plain_text([last]).endswith(
-            (".", "?", "!"))):
+    elif last is not None and not isinstance(last, m.Note):
+        shown = m.plain_text([last])
+        rest = punct.add(shown, mark)[len(shown):] if punct.add(shown, mark).startswith(
+            shown) else mark
+        if rest:
+            out.append(m.Str(rest))
+    else:
         out.append(m.Str(mark))
 
 
@@ -192,8 +197,12 @@ def _note_inlines(inlines: list[m.Inline], note: m.Note, state: _State,
             out.extend(_group(node, note, state, starts, cited))
             after = inlines[index + 1] if index + 1 < len(inlines) else None
             ends_here = after is None or (isinstance(after, m.Str) and after.text.strip() == "")
-            if starts and not ends_here and not (
-                    isinstance(after, m.Str) and after.text[:1] in _MOVABLE + ")"):
+            if isinstance(after, m.Str) and after.text[:1] in _MOVABLE:
+                moved = len(after.text) - len(after.text.lstrip(_MOVABLE))
+                _put_punctuation(out, after.text[:moved])  # "Id." + ". More" -> "Id. More"
+                after.text = after.text[moved:]
+            elif starts and not ends_here and not (
+                    isinstance(after, m.Str) and after.text[:1] == ")"):
                 _put_punctuation(out, ".")
         elif isinstance(node, (m.Emph, m.Strong, m.Link)):
             node.children[:] = _note_inlines(node.children, note, state, cited, nested)

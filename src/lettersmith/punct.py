@@ -11,7 +11,7 @@ import re
 
 CLOSING = ("\u201d", '"')
 _STOPS = (".", "?", "!")
-_DOUBLED = re.compile(r"(?<!\.\.)([.?!])([\u201d\"])([.,])(?![.\w])")
+_DOUBLED = re.compile(r"(?<!\.\.)([.?!,])([\u201d\"])([.,])(?![.\w])")
 
 
 def ends_sentence(text: str) -> bool:
@@ -39,7 +39,7 @@ def _add_one(text: str, mark: str) -> str:
         inner, quote = body[:-1], body[-1]
         if inner.endswith(("?", "!")) or (inner.endswith(".") and mark == "."):
             return body
-        if inner.endswith(".") and not inner.endswith(".."):
+        if inner.endswith(",") or (inner.endswith(".") and not inner.endswith("..")):
             inner = inner[:-1]
         return inner + mark + quote
     if mark == "." and body.endswith(_STOPS):
@@ -52,12 +52,7 @@ def _add_one(text: str, mark: str) -> str:
 def tidy(text: str) -> str:
     """Fix doubled marks at a closing quotation mark in running text:
     ``fell.”.`` -> ``fell.”``, ``fell.”,`` -> ``fell,”``, ``police?”,`` -> ``police?”``."""
-    def fix(match: re.Match[str]) -> str:
-        stop, quote, mark = match.groups()
-        if mark == "," and stop == ".":
-            return "," + quote
-        return stop + quote
-    return _DOUBLED.sub(fix, text)
+    return _DOUBLED.sub(lambda g: _add_one(g.group(1) + g.group(2), g.group(3)), text)
 
 
 def quoted_title(title: str) -> str:
