@@ -24,6 +24,7 @@ from .style import MONTHS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -185,8 +186,10 @@ class Renderer:
     @staticmethod
     def _refuse_heading_notes(markdown: str, filename: str, first_line: int) -> None:
         """A note in a heading would be a note reference in the heading: refuse it."""
-        for number, text in enumerate(markdown.split("\n")):
-            if _HEADING.match(text) and (cite_spans(text) or "^[" in text):
+        lines = markdown.split("\n")
+        for number, text in enumerate(lines):
+            setext = number + 1 < len(lines) and _UNDERLINE.match(lines[number + 1])
+            if (_HEADING.match(text) or setext) and (cite_spans(text) or "^[" in text):
                 raise LettersmithError(
                     "a heading cannot carry a citation or a note (Word and pandoc would "
                     "put a note reference in the heading)",
