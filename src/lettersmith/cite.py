@@ -151,8 +151,8 @@ def _put_punctuation(out: list[m.Inline], mark: str) -> None:
         last.text = punct.add(last.text, mark)
     elif last is not None and not isinstance(last, m.Note):
         shown = m.plain_text([last])
-        rest = punct.add(shown, mark)[len(shown):] if punct.add(shown, mark).startswith(
-            shown) else mark
+        added = punct.add(shown, mark)
+        rest = added[len(shown):] if added.startswith(shown) else mark
         if rest:
             out.append(m.Str(rest))
     else:

@@ -23,7 +23,7 @@ def ends_sentence(text: str) -> bool:
     stripped = text.rstrip()
     if not stripped:
         return True
-    return stripped.rstrip("\u201d\"\u2019)").endswith(_STOPS + (":",))
+    return stripped.rstrip("\u201d\"\u2019)").endswith(_STOPS)
 
 
 def add(text: str, mark: str) -> str:
