@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -74,6 +75,17 @@ def test_every_id_in_a_citation_is_checked(tmp_path: Path, command: str, citatio
     assert "Traceback" not in output and "internal error" not in output
     assert f"brief.yaml:6:" in output and repr(unknown) in output
     assert "gao-report" in output, "the closest valid ids are named"
+
+
+def test_check_library_names_an_unknown_id_in_an_unused_argument(tmp_path: Path) -> None:
+    shutil.copytree(GOLDEN_LIB / "snippets", tmp_path / "snippets")
+    (tmp_path / "snippets" / "bad.md").write_text(
+        "---\ntitle: Bad\n---\nLine one.\nAgencies agree.[Compare @gao-report, at 3, "
+        "with @gao-reprot]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--library", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "bad.md:5: no source with id 'gao-reprot'" in result.output
+    assert "did you mean 'gao-report'" in result.output
 
 
 def test_issue_14_6_nested_citation_is_written(tmp_path: Path) -> None:
