@@ -141,7 +141,8 @@ def citation(draw: st.DrawFn, source: st.SearchStrategy[str] = ids) -> str:
     def one() -> str:
         text = draw(signal) + "@" + draw(source) + draw(pin)
         paren = draw(st.sampled_from(["", "", " (quoting @{})", " (citing [@{}])",
-                                      " (noting “a rise.”)", " (a study of 2020)"]))
+                                      " (noting “a rise.”)", " (a study of 2020)",
+                                      ", see also @{}", " and @{}"]))
         return text + paren.format(draw(source))
     items = [one() for _ in range(draw(st.integers(1, 3)))]
     if draw(st.booleans()) and items[0].startswith("Compare "):
@@ -207,7 +208,7 @@ def test_no_doubled_punctuation(body: list[str]) -> None:
 @given(st.lists(sentence(known), min_size=1, max_size=4))
 def test_md_and_docx_carry_the_same_notes(body: list[str]) -> None:
     from lettersmith.output import render
-    from test_formats_agree import pandoc_notes
+    from test_golden import pandoc_md_notes as pandoc_notes
 
     with tempfile.TemporaryDirectory() as folder:
         brief = Path(folder) / "brief.yaml"

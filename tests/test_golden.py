@@ -26,7 +26,7 @@ def test_golden(brief: Path) -> None:
     assert got == expected.read_text(encoding="utf-8")
 
 
-def _pandoc_notes(data: bytes, fmt: str) -> list[str]:
+def pandoc_md_notes(data: bytes, fmt: str) -> list[str]:
     """The notes pandoc reads from ``data``, written back as Markdown (italics kept)."""
     import tempfile
 
@@ -48,6 +48,6 @@ def test_golden_docx_notes(brief: Path) -> None:
     included, from the Word file and from the expected Markdown."""
     from lettersmith.output import render
 
-    expected = _pandoc_notes(brief.with_suffix(".md").read_bytes(), "md")
-    got = _pandoc_notes(render(build_letter(brief).doc, "docx"), "docx")
+    expected = pandoc_md_notes(brief.with_suffix(".md").read_bytes(), "md")
+    got = pandoc_md_notes(render(build_letter(brief).doc, "docx"), "docx")
     assert expected and got == expected

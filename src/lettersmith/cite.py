@@ -252,7 +252,7 @@ def _group(cite: m.Cite, note: m.Note, state: _State, starts: bool,
         cited.append((item.id, item.locator))
         state.chain = (item.id, item.locator)
         if item.suffix:
-            out.append(m.Str(" "))
+            out.append(m.Str("" if item.suffix[:1] in ",;." else " "))
             out.extend(_parenthetical(item.suffix, cite.line, note, state, cited))
         if len(cite.items) > 1 or cited[-1][0] != item.id:
             state.chain = None

@@ -78,6 +78,11 @@ def _parse_item(text: str) -> m.CiteItem | None:
         locator = _LOCATOR_LABEL.sub("", locator.strip())
     else:
         suffix = rest
+    if _ANY_ID.search(locator):  # "@a, at 4, see @b": the words citing @b are no pin
+        parts = locator.split(",")
+        cut = next(i for i, part in enumerate(parts) if _ANY_ID.search(part))
+        locator = ",".join(parts[:cut]).strip()
+        suffix = f", {','.join(parts[cut:]).strip()} {suffix}".rstrip()
     return m.CiteItem(match.group("id"), match.group("prefix").strip(), locator.strip(),
                       suffix.strip())
 
