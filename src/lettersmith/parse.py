@@ -102,21 +102,30 @@ def nested_cites(text: str) -> str:
     return _BARE_ID.sub(r"[@\1]", text)
 
 
-def cite_spans(text: str) -> list[tuple[int, list[m.CiteItem]]]:
-    """Each bracketed citation in Markdown ``text`` (brackets may nest), with its offset."""
-    spans, pos = [], text.find("[")
-    while pos >= 0:
-        depth, end = 0, pos
-        while end < len(text):
-            depth += (text[end] == "[") - (text[end] == "]")
-            if depth == 0:
-                break
-            end += 1
-        content = text[pos + 1:end]
-        items = parse_cite_items(content) if "@" in content and depth == 0 else None
+def cite_spans(text: str, longest: int = 1000) -> list[tuple[int, list[m.CiteItem]]]:
+    """Each bracketed citation in Markdown ``text`` (brackets may nest), with its offset.
+
+    One pass pairs the brackets; the outermost pair that is a citation wins, and
+    pairs longer than ``longest`` characters are not citations (bounded time).
+    """
+    pairs, opened, last_at = [], [], -1
+    for pos, char in enumerate(text):
+        if char == "@":
+            last_at = pos
+        elif char == "[":
+            opened.append(pos)
+        elif char == "]" and opened:
+            start = opened.pop()
+            if pos - start <= longest and last_at > start:
+                pairs.append((start, pos))
+    spans, covered = [], -1
+    for start, end in sorted(pairs):
+        if start < covered:
+            continue
+        items = parse_cite_items(text[start + 1:end])
         if items:
-            spans.append((pos, items))
-        pos = text.find("[", end + 1 if items else pos + 1)
+            spans.append((start, items))
+            covered = end
     return spans
 
 
