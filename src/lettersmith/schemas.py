@@ -49,6 +49,8 @@ SOURCE_PROPERTIES: dict[str, Any] = {
     **{k: {"type": "string"} for k in ("title", "title-short", "container-title", "publisher",
                                        "authority", "genre", "number", "note", "DOI")},
     **{k: {"type": ["string", "integer"]} for k in ("volume", "page", "issue", "section")},
+    "hereinafter": {"type": "string", "description": "the name later notes use for this "
+                    "source (Bluebook R4.2(b)), e.g. OIG Report; not a CSL field"},
 }
 ITEM_DESCRIPTIONS = {
     "source": "a CSL-JSON item written as YAML (Zotero/pandoc compatible)",
