@@ -100,6 +100,8 @@ def test_issue_14_6_nested_citation_is_written(tmp_path: Path) -> None:
     (["Intro.", "## Findings [@gao-report]"], 6),
     (["Intro.", "## Findings^[A note.]"], 6),
     (["Intro.", "Findings [@gao-report]\n---"], None),
+    (["Intro.", "> ## Findings [@gao-report]"], 6),
+    (["Intro.", "- ## Findings [@gao-report]"], 6),
 ])
 def test_a_citation_in_a_heading_is_refused(tmp_path: Path, body: list[str],
                                             line: int | None) -> None:

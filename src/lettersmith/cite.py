@@ -82,7 +82,6 @@ def _refuse_heading_notes(heading: m.Heading) -> None:
         if isinstance(node, (m.Cite, m.Note)):
             raise LettersmithError(
                 f"the heading {m.plain_text(heading.inlines)!r} carries a citation or note",
-                line=getattr(node, "line", None),
                 hint="move the citation into the paragraph below the heading")
 
 
