@@ -23,7 +23,7 @@ from .signers import Signatories, resolve_signatories
 from .style import MONTHS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-_HEADING = re.compile(r"^(?: {0,3}>\s?|\s*(?:[-+*]|\d+[.)])\s+)* {0,3}#{1,6}(\s|$)")
+_HEADING = re.compile(r"^(?: {0,3}(?:>|[-+*]|\d{1,9}[.)]) *(?! ))* {0,3}#{1,6}(\s|$)")
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
