@@ -129,6 +129,16 @@ def test_straight_quotes_close_like_curly_ones() -> None:
     assert m.plain_text(doc.blocks) == 'It is "routine." It asks "why?"'
 
 
+def test_supra_without_author_keeps_the_title_typeface() -> None:
+    from lettersmith import style
+
+    page = {"type": "webpage", "title": 'A "Sanctuary" Page', "container-title": "Site"}
+    report = {"type": "report", "title": "A Report"}
+    ref = m.NoteRef(3, "3")
+    assert m.plain_text(style.supra_form(page, ref)) == "\u201cA \u2018Sanctuary\u2019 Page,\u201d supra note 3"
+    assert isinstance(style.supra_form(report, ref)[0], m.Emph)
+
+
 # ------------------------------------------------------------------- properties
 
 ids = st.sampled_from(KNOWN + UNKNOWN)

@@ -247,7 +247,7 @@ def supra_form(source: dict[str, Any], note: m.NoteRef, locator: str = "",
     elif who and titled:
         parts = [(_t(who), False), _title_part(source, short=True)]
     else:
-        parts = [(_t(who) if who else _i(title_of(source, True)), False)]
+        parts = [(_t(who), False)] if who else [_title_part(source, short=True)]
     out = _assemble(parts + [(supra, False)])
     if locator:
         out.append(m.Str(f", at {locator}"))
