@@ -229,3 +229,26 @@ def test_md_and_docx_carry_the_same_notes(body: list[str]) -> None:
     from_md = pandoc_notes(render(doc, "md"), "md")
     assert len(from_md) == len(doc.notes)
     assert pandoc_notes(render(doc, "docx"), "docx") == from_md
+
+
+def _lookup(source_id: str, line: int | None) -> dict[str, object]:
+    sources = {"a": {"type": "report", "author": "ACLU", "title": "A \"Title\"."},
+               "b": {"type": "article-newspaper", "title": "Why?", "container-title": "Daily"},
+               "c": {"type": "legal_case", "title": "C v. D", "volume": 2014,
+                     "container-title": "WL", "page": 5, "number": "1-cv-2"}}
+    if source_id not in sources:
+        raise LettersmithError(f"no source with id {source_id!r}", line=line)
+    return sources[source_id]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]^@abc;,() .\"\u201c\u201d?!*-12 withSeeid:", max_size=60))
+def test_any_text_cites_or_errors(text: str) -> None:
+    """Whatever brackets, ids and marks a text holds: notes come out, or a LettersmithError."""
+    doc = m.Document(parse_markdown(text))
+    try:
+        apply_citations(doc, _lookup, CiteSettings())
+    except LettersmithError:
+        return
+    write_markdown(doc)
+    assert not any(isinstance(n, m.Cite) for n in m.walk(doc.blocks)), "every Cite is written"
