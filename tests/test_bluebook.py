@@ -8,6 +8,7 @@ no note doubles its punctuation, and the .md and the .docx carry the same notes.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -199,11 +200,16 @@ def test_every_id_resolves_or_is_an_error(body: list[str]) -> None:
     assert not re.search(r"(?<![\w<])@", notes.replace("\\@", "")), "no raw @id in the notes"
 
 
-def _notes_of(body: list[str]) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _golden_sources() -> dict[str, dict[str, object]]:
     from lettersmith.library import load_library
 
     library = load_library(GOLDEN_LIB)
-    lookup_lib = {i: library.get("source", i).data for i in KNOWN}
+    return {i: library.get("source", i).data for i in KNOWN}
+
+
+def _notes_of(body: list[str]) -> list[str]:
+    lookup_lib = _golden_sources()
     doc = m.Document(parse_markdown("\n\n".join(body)))
     apply_citations(doc, lambda i, line: lookup_lib[i], CiteSettings())
     return [m.plain_text(note.blocks) for note in doc.notes] + [m.plain_text(doc.blocks)]
