@@ -96,7 +96,7 @@ def test_show_renders_notes_sources_briefs_and_history(library: Path) -> None:
     out = result.stdout
     assert "wso  (argument, snippets/wso.md:2)" in out
     assert "Officers in Texas said \u201cthe 287(g) program needs to end immediately.\u201d[^1]" in out
-    assert "[^3]: *See, e.g.,* Nick Miroff" in out
+    assert "[^3]: *See, e.g.*, Nick Miroff" in out  # Bluebook: the comma after e.g. is roman
     sources = out.split("Sources cited:")[1].split("Briefs")[0]
     assert ["leap-letter", "aclu-report", "miroff-2020"] == [l.split()[0] for l in sources.strip().splitlines()]
     assert "Briefs under this folder that use it:\n  brief.yaml" in out
