@@ -283,7 +283,7 @@ def _form(item: m.CiteItem, source: dict[str, Any], note: m.Note, state: _State,
             if item.locator == chain[1] or item.locator:
                 chose("Id.", "the note before cites only this source")
                 pin = style.pin(source, item.locator) if item.locator != chain[1] else ""
-                return style.ibid_form(pin, capital)
+                return style.ibid_form(pin, capital, source)
         first = state.first_note.get(item.id)
         if first is None or settings.subsequent == "full":
             chose("full", "first citation of this source" if first is None

@@ -68,14 +68,15 @@ def _parse_item(text: str) -> m.CiteItem | None:
     locator, suffix = "", ""
     if rest.startswith(","):
         rest = rest[1:].strip()
+        label = _LOCATOR_LABEL.match(rest)  # "at (g)(1)": a labelled pin may open with "("
+        rest = rest[label.end():] if label else rest
         paren = rest.find(" (")
-        if rest.startswith("("):
+        if rest.startswith("(") and not label:
             suffix = rest
         elif paren >= 0:
             locator, suffix = rest[:paren], rest[paren + 1:]
         else:
             locator = rest
-        locator = _LOCATOR_LABEL.sub("", locator.strip())
     else:
         suffix = rest
     if _ANY_ID.search(locator):  # "@a, at 4, see @b": the words citing @b are no pin

@@ -121,10 +121,28 @@ def pin(source: dict[str, Any], locator: str) -> str:
     return locator
 
 
-def _reporter(source: dict[str, Any]) -> str:
-    """"975 F.3d 788", "2014 WL 1414305", "86 Fed. Reg. 7009"."""
-    parts = (source.get("volume"), source.get("container-title"), first_page(source))
+def _reporter(source: dict[str, Any], section_pin: str = "") -> str:
+    """"975 F.3d 788", "2014 WL 1414305", "86 Fed. Reg. 7009", "8 U.S.C. § 1357(g)(1)"."""
+    section = source.get("section")
+    where = first_page(source) or (f"\u00a7 {_section(str(section), section_pin)}"
+                                   if section else "")
+    parts = (source.get("volume"), source.get("container-title"), where)
     return " ".join(str(x) for x in parts if x)
+
+
+def _sectioned(source: dict[str, Any]) -> bool:
+    """A code section (8 U.S.C. § 1357), whose pin is a subsection, not a page."""
+    return bool(source.get("section")) and not source.get("page")
+
+
+def _section(section: str, pin: str) -> str:
+    """Section 1357(g) with the pin (g)(1) (or (1)) is 1357(g)(1)."""
+    if not pin:
+        return section
+    if not pin.startswith("("):
+        return f"{section}, {pin}"
+    sub = section[section.find("("):] if "(" in section else ""
+    return section[:len(section) - len(sub)] + pin if sub and pin.startswith(sub) else section + pin
 
 
 def _link(url: str) -> m.Inline:
@@ -197,8 +215,9 @@ def _full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
         tail = f"{tail} ({paren})" if paren else tail
         return _assemble([(_i(title), False), (_t(tail), False), (link, False)])
     if kind in STATUTE_TYPES:
-        cite = _reporter(source)
-        if cite and locator:
+        sectioned = _sectioned(source)
+        cite = _reporter(source, locator if sectioned else "")
+        if cite and locator and not sectioned:
             cite += f", {locator}"
         when = date_text(source, short=True)
         if cite and when:
@@ -269,6 +288,8 @@ def short_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
             return [m.Emph([m.Str(title)]), m.Str(", " + tail)]
         return [m.Emph([m.Str(title)])] + ([m.Str(f", at {locator}")] if locator else [])
     if kind in STATUTE_TYPES:
+        if locator and volume and container and _sectioned(source):
+            return [m.Str(f"{title}, {_reporter(source, locator)}")]
         if locator and volume and container:
             return [m.Str(f"{title}, {volume} {container} at {locator}")]
         return [m.Str(title)] + ([m.Str(f", at {locator}")] if locator else [])
@@ -310,8 +331,11 @@ def hereinafter(source: dict[str, Any]) -> list[m.Inline]:
     return [m.Str(f"\u201c{punct.quoted_title(m.plain_text(inlines))}\u201d")] if quoted else inlines
 
 
-def ibid_form(locator: str, capital: bool) -> list[m.Inline]:
+def ibid_form(locator: str, capital: bool, source: dict[str, Any] | None = None) -> list[m.Inline]:
+    """*Id.*, *Id.* at 5, or for a code section *Id.* § 1357(g)(2)."""
     word = "Id." if capital else "id."
+    if locator and source and _sectioned(source):
+        return [m.Emph([m.Str(word)]), m.Str(f" \u00a7 {_section(str(source['section']), locator)}")]
     return [m.Emph([m.Str(word)])] + ([m.Str(f" at {locator}")] if locator else [])
 
 
