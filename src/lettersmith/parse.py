@@ -23,21 +23,23 @@ _LOCATOR_LABEL = re.compile(r"^(?:at|p\.|pp\.|page|pages)\s+", re.I)
 
 _BARE_ID = re.compile(r"(?<![\w@\[])@([A-Za-z0-9_](?:[\w:.-]*[A-Za-z0-9_])?)")
 _ANY_ID = re.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[\w:.-]*[A-Za-z0-9_])?)")
-_COMPARE = re.compile(r",\s*(?=(?:with|and)\s+@)")
+_COMPARE = r",\s*(?=(?:with|and)\s+@)"
 
 
-def _split_top(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """``text`` split where ``pattern`` matches outside parentheses and brackets."""
-    parts, depth, start, pos = [], 0, 0, 0
-    while pos < len(text):
-        char = text[pos]
-        depth += (char in "([") - (char in ")]")
-        match = pattern.match(text, pos) if depth == 0 else None
-        if match and match.end() > pos:
-            parts.append(text[start:pos])
-            start = pos = match.end()
-            continue
-        pos += 1
+@lru_cache(maxsize=4)
+def _scanner(separator: str) -> re.Pattern[str]:
+    return re.compile(r"([()\[\]])|(" + separator + ")")
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split where ``separator`` matches outside parentheses and brackets."""
+    parts, depth, start = [], 0, 0
+    for match in _scanner(separator).finditer(text):
+        if match.group(1):
+            depth += 1 if match.group(1) in "([" else -1
+        elif depth == 0:
+            parts.append(text[start:match.start()])
+            start = match.end()
     return parts + [text[start:]]
 
 
@@ -48,7 +50,7 @@ def parse_cite_items(content: str) -> list[m.CiteItem] | None:
     joined by a comma.  A parenthetical may name further sources (``quoting @b``).
     """
     items = []
-    for part in _split_top(content, re.compile(r";")):
+    for part in _split_top(content, ";"):
         for index, piece in enumerate(_split_top(part, _COMPARE)):
             item = _parse_item(piece)
             if item is None:
