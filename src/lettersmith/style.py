@@ -211,6 +211,8 @@ def _full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
         docket = f"No. {number}" if number and (database or not cite) else ""
         if cite and locator:
             cite += f", at {pin(source, locator)}" if database else f", {locator}"
+        elif locator:
+            docket += f", at {locator}"  # a docket number alone: the pin is not lost
         tail = ", ".join(x for x in (docket, cite) if x)
         tail = f"{tail} ({paren})" if paren else tail
         return _assemble([(_i(title), False), (_t(tail), False), (link, False)])
@@ -297,9 +299,8 @@ def short_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
     if named:
         return _assemble([named, (_t(f"at {locator}") if locator else [], False)])
     who = short_author(source)
-    parts = [(_t(who), False), (_title_part(source, short=True)), (_t(f"at {locator}") if locator
-                                                                  else [], False)]
-    return _assemble(parts)
+    at = _t(f"at {locator}") if locator else []
+    return _assemble([(_t(who), False), _title_part(source, short=True), (at, False)])
 
 
 def _title_part(source: dict[str, Any], short: bool = False) -> Part:
