@@ -281,7 +281,9 @@ def _form(item: m.CiteItem, source: dict[str, Any], note: m.Note, state: _State,
     try:
         if settings.ibid and chain_ok and chain and chain[0] == item.id:
             if item.locator == chain[1] or item.locator:
-                chose("Id.", "the note before cites only this source")
+                chose("Id.", "the citation just before, in this note, is this source"
+                      if state.last_note.get(item.id) == note.number
+                      else "the note before cites only this source")
                 pin = style.pin(source, item.locator) if item.locator != chain[1] else ""
                 return style.ibid_form(pin, capital, source)
         first = state.first_note.get(item.id)
