@@ -194,6 +194,7 @@ def _group(cite: m.Cite, note: m.Note, state: _State, starts: bool,
             out.append(m.Str(" "))
             out.extend(parse_inline(item.suffix))
         cited.append((item.id, item.locator))
+        note.cites.append(item)
         state.chain = (item.id, item.locator) if len(cite.items) == 1 else None
     return out
 

@@ -5,13 +5,11 @@ clashes with a LibreOffice the user has open nor with a parallel conversion.
 """
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 
 from lettersmith.errors import LettersmithError
@@ -33,42 +31,6 @@ def find_soffice() -> str | None:
         if found:
             return found
     return None
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def printable(docx: bytes) -> bytes:
-    """The .docx with block-level content controls unwrapped.
-
-    Content controls do not print; LibreOffice 7.4 moves the note references of
-    the first paragraph inside one to the start of that paragraph, so the PDF
-    is made from a copy without them.
-    """
-    from lxml import etree
-
-    src = zipfile.ZipFile(io.BytesIO(docx))
-    xml = src.read("word/document.xml")
-    if b"<w:sdt>" not in xml and b"<w:sdt " not in xml:
-        return docx
-    root = etree.fromstring(xml)
-    for sdt in list(root.iter(_W + "sdt")):
-        content = sdt.find(_W + "sdtContent")
-        parent = sdt.getparent()
-        if content is None or parent is None or parent.tag == _W + "p":
-            continue  # run-level controls print fine
-        for child in list(content):
-            sdt.addprevious(child)
-        parent.remove(sdt)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            blob = src.read(info)
-            if info.filename == "word/document.xml":
-                blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
-            dst.writestr(info, blob)
-    return out.getvalue()
 
 
 def _run(command: list[str], time_limit: float) -> subprocess.CompletedProcess[str]:
@@ -93,7 +55,7 @@ def docx_to_pdf(docx: bytes, *, time_limit: float = TIME_LIMIT) -> bytes:
     with tempfile.TemporaryDirectory(prefix="lettersmith-pdf-") as tmp:
         work = Path(tmp)
         source = work / "letter.docx"
-        source.write_bytes(printable(docx))
+        source.write_bytes(docx)
         profile = (work / "profile").as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
