@@ -116,8 +116,14 @@ class BuildRecord:
 
 @dataclass
 class ReviewedDoc:
+    """A reviewed .docx as read.  ``notes`` is keyed by the note's ``w:id`` (an
+    endnote's id gets an ``e`` prefix when the file has footnotes as well);
+    ``bookmarks`` (added for the aligner) maps each ``_lsb<n>`` block to the
+    (first, last) ``RPara.index`` its bookmark spans."""
+
     path: str
     record: BuildRecord | None
     paragraphs: list[RPara] = field(default_factory=list)
     notes: dict[str, RNote] = field(default_factory=dict)
     comments: list[RComment] = field(default_factory=list)
+    bookmarks: dict[int, tuple[int, int]] = field(default_factory=dict)
