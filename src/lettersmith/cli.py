@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "schema": ("lettersmith.commands.schema", "schema"),
     "new": ("lettersmith.commands.new", "new"),
     "preview": ("lettersmith.commands.preview", "preview"),
+    "review": ("lettersmith.commands.review", "review"),
 }
 
 

@@ -56,7 +56,7 @@ def counts(review: Review) -> dict[str, int]:
 def _label(block: BlockChange) -> str:
     if block.record is None:
         return f"new {block.kind}"
-    what = block.record.id or (block.record.title or block.before)[:50]
+    what = block.record.id or _short(block.record.title or block.before, 50)
     return f"{block.kind} {what}"
 
 

@@ -1,0 +1,70 @@
+"""One ``lettersmith review`` run: read and map the reviewed file, compare it with
+its build record, and plan the file changes of ``--apply``."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..brief import read_brief
+from ..build import library_for
+from ..errors import LettersmithError
+from ..library import Library, load_library
+from .apply import Plan, plan_brief, plan_library
+from .compare import Review, compare
+from .markup import Citations
+
+
+def load_review(path: Path, reject: bool = False) -> Review:
+    """The comparison of a reviewed .docx with the letter lettersmith built."""
+    if not path.is_file():
+        raise LettersmithError("no such file", file=path, hint="give the reviewed .docx")
+    if not zipfile.is_zipfile(path):
+        raise LettersmithError("this is not a Word .docx file", file=path,
+                               hint="save the reviewed letter as .docx (Word or LibreOffice: "
+                                    "Save As, Word 2007-365) and try again")
+    from .read import read_reviewed
+    doc = read_reviewed(path)
+    if doc.record is None:
+        raise LettersmithError(
+            "this .docx holds no lettersmith build record and none of its text matches a "
+            "letter lettersmith built", file=path,
+            hint="review reads letters built by 'lettersmith build'; to draft library items "
+                 "from any other letter, use 'lettersmith ingest'")
+    if not any(p.block is not None for p in doc.paragraphs):
+        raise LettersmithError("none of this file's paragraphs matches the letter it records",
+                               file=path, hint="is it the reviewed letter, or another document?")
+    return compare(doc, reject)
+
+
+def brief_path(review: Review, given: Path | None) -> Path:
+    return given or Path(review.record.brief)
+
+
+def library_of(review: Review, brief: Path, given: Path | None) -> Library:
+    """``--library``, else the brief's library, else the one recorded at build time."""
+    if given:
+        return load_library(given)
+    if brief.is_file():
+        return library_for(read_brief(brief), None)
+    return load_library(Path(review.record.library))
+
+
+def plan(review: Review, target: str, *, brief: Path | None = None, library: Path | None = None,
+         as_variant: bool = False, force: bool = False) -> Plan:
+    """What ``--apply brief|library`` would change."""
+    path = brief_path(review, brief)
+    lib = library_of(review, path, library)
+    citations = Citations(review, lib)
+    if target == "brief":
+        return plan_brief(review, citations, path, lib)
+    return plan_library(review, citations, lib, as_variant=as_variant, force=force)
+
+
+def keep_replaced(review: Review, result: Plan, brief: Path | None, library: Path | None) -> None:
+    """Record in the library's history every snippet text ``--apply library`` replaced."""
+    if not result.replaced:
+        return
+    from ..history import record_replaced
+    lib = library_of(review, brief_path(review, brief), library)
+    for item_id, file, text in result.replaced:
+        record_replaced(lib.root, item_id, file, text, f"review of {Path(review.doc.path).name}")
