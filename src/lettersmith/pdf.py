@@ -48,31 +48,39 @@ def _run(command: list[str], time_limit: float) -> subprocess.CompletedProcess[s
 
 def docx_to_pdf(docx: bytes, *, time_limit: float = TIME_LIMIT) -> bytes:
     """The PDF LibreOffice renders from the .docx bytes ``docx``."""
+    return libreoffice_convert(docx, "pdf", time_limit=time_limit)
+
+
+def libreoffice_convert(docx: bytes, fmt: str = "pdf", *, time_limit: float = TIME_LIMIT
+                        ) -> bytes:
+    """The .docx bytes converted by LibreOffice to ``fmt``: ``pdf``, or ``docx`` for
+    the file a reviewer on LibreOffice gets by saving it."""
     soffice = find_soffice()
     if soffice is None:
-        raise LettersmithError("PDF needs LibreOffice, and neither soffice nor libreoffice "
-                               "is on PATH", hint=INSTALL_HINT)
+        raise LettersmithError(f"{fmt.upper()} needs LibreOffice, and neither soffice nor "
+                               "libreoffice is on PATH", hint=INSTALL_HINT)
+    target = {"pdf": "pdf:writer_pdf_Export", "docx": "docx:MS Word 2007 XML"}[fmt]
     with tempfile.TemporaryDirectory(prefix="lettersmith-pdf-") as tmp:
         work = Path(tmp)
         source = work / "letter.docx"
         source.write_bytes(docx)
         profile = (work / "profile").as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-                   "--outdir", str(work), str(source)]
+                   "--nolockcheck", "--convert-to", target,
+                   "--outdir", str(work / "out"), str(source)]
         try:
             proc = _run(command, time_limit)
         except subprocess.TimeoutExpired as exc:
-            raise LettersmithError(f"LibreOffice did not finish the PDF within "
+            raise LettersmithError(f"LibreOffice did not finish the {fmt.upper()} within "
                                    f"{time_limit:g} seconds",
                                    hint="close other LibreOffice conversions and retry") \
                 from exc
         except OSError as exc:
             raise LettersmithError(f"cannot run LibreOffice ({soffice}): {exc}",
                                    hint=INSTALL_HINT) from exc
-        pdf = work / "letter.pdf"
-        if proc.returncode != 0 or not pdf.exists():
+        result = work / "out" / f"letter.{fmt}"
+        if proc.returncode != 0 or not result.exists():
             detail = (proc.stderr or proc.stdout).strip().splitlines()
-            raise LettersmithError("LibreOffice could not convert the letter to PDF"
+            raise LettersmithError(f"LibreOffice could not convert the letter to {fmt.upper()}"
                                    + (f": {detail[-1]}" if detail else ""))
-        return pdf.read_bytes()
+        return result.read_bytes()
