@@ -285,10 +285,10 @@ def plan_library(review: Review, citations: Citations, library: Library, *,
                                    file=library.root / "snippets",
                                    hint="use --apply brief, or restore the snippet")
         recorded = review.record.snippet_hashes.get(record.id, "")
-        if recorded and item_hash(item) != recorded and not force:
+        if recorded and item_hash(item) != recorded and not (force or as_variant):
             raise LettersmithError(
                 f"the snippet {record.id!r} has changed since the letter was built; "
-                "the reviewer's text would overwrite those changes", file=item.file,
+                "the reviewer's text would overwrite those changes", file=library.display(item.file),
                 hint="compare them by hand, use --as-variant to keep both, or --force")
         text = item.file.read_text(encoding="utf-8")
         match = _FRONT.match(text)
@@ -297,7 +297,8 @@ def plan_library(review: Review, citations: Citations, library: Library, *,
         if body is None and not as_variant:
             raise LettersmithError(
                 f"the reviewer edited words of {record.id!r} that its template computes "
-                "({{ ... }}), so they cannot be put back into the template", file=item.file,
+                "({{ ... }}), so they cannot be put back into the template",
+                file=library.display(item.file),
                 hint="use --as-variant to keep the reviewer's text as a new snippet beside it")
         if as_variant:
             body = new_markdown(block, citations) or ""

@@ -96,6 +96,27 @@ def _words(text: str) -> list[str]:
     return text.replace("\u00a0", " ").split()
 
 
+def _coalesce(ops: list[tuple[str, int, int, int, int]], gap: int = 3
+              ) -> list[tuple[str, int, int, int, int]]:
+    """Edits separated by ``gap`` words or fewer read as one rewrite, not a word salad."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for op in ops:
+        if op[0] == "equal" and 0 < len(out) and op[2] - op[1] <= gap and op is not ops[-1]:
+            out.append(op)
+            continue
+        if op[0] != "equal" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] != "equal" \
+                and out[-1][2] - out[-1][1] <= gap:
+            first = out[-2]
+            out[-2:] = [("replace", first[1], op[2], first[3], op[4])]
+            continue
+        if op[0] != "equal" and out and out[-1][0] != "equal":
+            first = out[-1]
+            out[-1] = ("replace", first[1], op[2], first[3], op[4])
+            continue
+        out.append(op)
+    return out
+
+
 def word_changes(before: str, segments: list[Segment], reject: bool = False) -> tuple[list[Change], str]:
     """The changes from ``before`` to the text of ``segments`` and that text.
 
@@ -106,7 +127,8 @@ def word_changes(before: str, segments: list[Segment], reject: bool = False) -> 
     after = "".join(s.text for s in segments if s.kind != ("ins" if reject else "del") and s.note is None)
     changes: list[Change] = []
     old, new = _words(before), _words(original)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in _coalesce(difflib.SequenceMatcher(None, old, new,
+                                                                 autojunk=False).get_opcodes()):
         if tag in ("delete", "replace"):
             changes.append(Change("del", " ".join(old[i1:i2]), False, at=j1))
         if tag in ("insert", "replace"):

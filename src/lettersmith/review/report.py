@@ -109,8 +109,12 @@ def review_text(review: Review) -> str:
             was = f" (was {note.record.label})" if note.record and note.number \
                 and str(note.number) != note.record.label else ""
             lines.append(f"    {where}{was} {note.status}")
-            if note.status in ("added", "edited"):
+            if note.status == "added":
                 lines.append(_quoted(note.after))
+            for change in note.changes if note.status == "edited" else []:
+                sign = "+" if change.kind == "ins" else "-"
+                how = f"tracked, {change.author}" if change.tracked else "untracked"
+                lines.append(f"      {sign} ({how}) \u201c{change.text}\u201d")
         for comment in block.comments:
             lines.extend(_comment_lines(comment))
     if review.other_comments:

@@ -22,6 +22,7 @@ def load_review(path: Path, reject: bool = False) -> Review:
         raise LettersmithError("this is not a Word .docx file", file=path,
                                hint="save the reviewed letter as .docx (Word or LibreOffice: "
                                     "Save As, Word 2007-365) and try again")
+    from .align import align
     from .read import read_reviewed
     doc = read_reviewed(path)
     if doc.record is None:
@@ -30,6 +31,7 @@ def load_review(path: Path, reject: bool = False) -> Review:
             "letter lettersmith built", file=path,
             hint="review reads letters built by 'lettersmith build'; to draft library items "
                  "from any other letter, use 'lettersmith ingest'")
+    align(doc)
     if not any(p.block is not None for p in doc.paragraphs):
         raise LettersmithError("none of this file's paragraphs matches the letter it records",
                                file=path, hint="is it the reviewed letter, or another document?")
