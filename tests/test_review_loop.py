@@ -249,3 +249,26 @@ def test_bad_input_is_one_clear_message(work: Path, kind: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("error: edited.docx: ") and expected in lines[0], result.stderr
     assert len(lines) <= 2 and "Traceback" not in result.stderr
+
+
+def test_redline_in_chromium(work: Path) -> None:
+    """The redline page in real Chromium: three columns that fit, the marks, the comments."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed")
+    edit(work)
+    result = lettersmith("review", "edited.docx", "--html", "redline.html", cwd=work)
+    assert result.returncode == 0, result.stderr
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto((work / "redline.html").as_uri())
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        headers = page.locator("th").all_inner_texts()
+        ins = page.locator("ins").all_inner_texts()
+        comments = page.locator(".comment").all_inner_texts()
+        browser.close()
+    assert widths[0] <= widths[1], "nothing runs off the side"
+    assert [h.upper() for h in headers] == ["AS LETTERSMITH WROTE IT", "AS REVIEWED", "COMMENTS"]
+    assert "deputies," in ins and "This study covers 2008 to 2013." in " ".join(ins)
+    assert len(comments) == 2 and "(resolved)" in comments[1]

@@ -12,6 +12,7 @@ from .model import RComment
 from .report import counts
 
 CSS = """
+*{box-sizing:border-box}
 body{font:15px/1.5 Georgia,serif;margin:0;color:#222;background:#f6f6f3}
 header{padding:14px 24px;background:#fff;border-bottom:1px solid #ccc}
 h1{font-size:19px;margin:0 0 4px} header p{margin:2px 0;color:#555;font:13px/1.4 sans-serif}
@@ -19,7 +20,8 @@ table{border-collapse:collapse;width:100%;table-layout:fixed}
 th{font:bold 12px sans-serif;text-transform:uppercase;color:#666;text-align:left;padding:8px 12px;
  background:#eee;position:sticky;top:0}
 td{vertical-align:top;padding:8px 12px;border-top:1px solid #ddd;background:#fff}
-td.side{width:40%} td.margin{width:20%;background:#fbfaf3;font:13px/1.4 sans-serif}
+td.margin{background:#fbfaf3;font:13px/1.4 sans-serif}
+td,th{overflow-wrap:anywhere}
 tr.label td{background:#f0f0ec;font:12px sans-serif;color:#444;padding:4px 12px}
 .badge{display:inline-block;padding:0 6px;border-radius:3px;font-weight:bold;margin-right:6px}
 .unchanged{background:#e4e4e4}.edited{background:#ffe9a8}.deleted{background:#f8c4c4}
@@ -124,5 +126,6 @@ def redline_html(review: Review) -> str:
             f"tracked changes {mode}.</p><p>{len(review.blocks)} blocks: {c['unchanged']} unchanged, "
             f"{c['edited']} edited, {c['deleted']} deleted, {c['added']} added. "
             f"<del>struck</del> = deleted, <ins>underlined</ins> = inserted.</p></header>"
-            "<table><thead><tr><th>As lettersmith wrote it</th><th>As reviewed</th><th>Comments</th>"
+            "<table><colgroup><col style=\"width:40%\"><col style=\"width:40%\"><col style=\"width:20%\">"
+            "</colgroup><thead><tr><th>As lettersmith wrote it</th><th>As reviewed</th><th>Comments</th>"
             f"</tr></thead><tbody>{rows}</tbody></table></body></html>\n")
