@@ -14,7 +14,8 @@ from . import RawDoc, RawNote
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CONTAINERS = {W + t for t in ("ins", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml")}
+_CONTAINERS = {W + t for t in ("ins", "moveTo", "smartTag", "sdt", "sdtContent", "fldSimple",
+                               "customXml")}
 
 
 def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -69,6 +70,47 @@ def paragraph_text(p: etree._Element, rels: dict[str, str]) -> str:
     return re.sub(r"\*(\s*)\*", r"\1", "".join(out))
 
 
+def _bullets(archive: zipfile.ZipFile) -> set[tuple[str, str]]:
+    """(numId, ilvl) pairs whose list is bulleted, from ``word/numbering.xml``."""
+    if "word/numbering.xml" not in archive.namelist():
+        return set()
+    root = etree.fromstring(archive.read("word/numbering.xml"))
+    abstract = {a.get(W + "abstractNumId"): {lvl.get(W + "ilvl") for lvl in a.iter(W + "lvl")
+                                             if lvl.find(f"{W}numFmt[@{W}val='bullet']") is not None}
+                for a in root.iter(W + "abstractNum")}
+    out = set()
+    for num in root.iter(W + "num"):
+        ref = num.find(W + "abstractNumId")
+        for level in abstract.get(ref.get(W + "val") if ref is not None else None, set()):
+            out.add((num.get(W + "numId"), level))
+    return out
+
+
+def list_number(p: etree._Element, bullets: set[tuple[str, str]]) -> bool:
+    """Whether ``p`` is an item of a numbered (not bulleted) Word list."""
+    num = p.find(f"{W}pPr/{W}numPr")
+    if num is None:
+        return False
+    num_id = num.find(W + "numId")
+    level = num.find(W + "ilvl")
+    key = (num_id.get(W + "val") if num_id is not None else None,
+           level.get(W + "val") if level is not None else "0")
+    return key[0] not in (None, "0") and key not in bullets
+
+
+def tracked_changes(archive: zipfile.ZipFile) -> dict[str, int]:
+    """How many tracked insertions, deletions and moves the body and notes hold."""
+    counts = {"insertions": 0, "deletions": 0, "moves": 0}
+    for part in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
+        if part not in archive.namelist():
+            continue
+        root = etree.fromstring(archive.read(part))
+        counts["insertions"] += sum(1 for e in root.iter(W + "ins") if e.find(W + "r") is not None)
+        counts["deletions"] += sum(1 for e in root.iter(W + "del") if e.find(W + "r") is not None)
+        counts["moves"] += sum(1 for _ in root.iter(W + "moveTo"))
+    return {k: v for k, v in counts.items() if v}
+
+
 def _notes(archive: zipfile.ZipFile, part: str, tag: str) -> dict[str, str]:
     if part not in archive.namelist():
         return {}
@@ -98,8 +140,16 @@ def read_docx(path: Path) -> RawDoc:
                  "e": _notes(archive, "word/endnotes.xml", "endnote")}
         settings = archive.read("word/settings.xml").decode("utf-8", "replace") \
             if "word/settings.xml" in archive.namelist() else ""
-    paragraphs = [paragraph_text(p, rels) for p in body.iter(W + "p")
-                  if p.getparent() is not None and p.getparent().tag != W + "txbxContent"]
+        bullets = _bullets(archive)
+        tracked = tracked_changes(archive)
+    paragraphs = []
+    counter = 0
+    for p in body.iter(W + "p"):
+        if p.getparent() is None or p.getparent().tag == W + "txbxContent":
+            continue
+        text = paragraph_text(p, rels)
+        counter = counter + 1 if list_number(p, bullets) else 0
+        paragraphs.append(f"{counter}. {text.strip()}" if counter and text.strip() else text)
     numbers: dict[str, int] = {}
     notes: dict[int, RawNote] = {}
 
@@ -118,4 +168,6 @@ def read_docx(path: Path) -> RawDoc:
         fmt = re.search(r"<w:endnotePr>.*?<w:numFmt w:val=\"(\w+)\"", settings, re.S)
         numbering = {"lowerRoman": "lower-roman", "upperRoman": "upper-roman"}.get(
             fmt.group(1) if fmt else "lowerRoman", "arabic")
-    return RawDoc(path, [p.strip() for p in paragraphs if p.strip()], notes, numbering)
+    raw = RawDoc(path, [p.strip() for p in paragraphs if p.strip()], notes, numbering)
+    raw.tracked = tracked
+    return raw

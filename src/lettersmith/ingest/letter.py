@@ -27,6 +27,7 @@ _SALUTATION = re.compile(r"^Dear\s+.+[,:]$")
 _CONTACT = re.compile(r"^(For (?:questions|more information)|Please contact|To discuss)", re.I)
 _CC = re.compile(r"^(?:Cc|CC|cc):\s*(.*)$")
 _HEADING = re.compile(r"^\(\d{1,2}\)\s+\S|^[IVX]{1,4}\.\s+\S")
+_ASK = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")  # an item of a numbered list: one of the asks
 _TITLE_ROW = re.compile(r"^(?:Member of Congress|Members? of Congress|U\.S\. (?:Senator|Representative)|"
                         r"Senator|Representative)$")
 _STOP = {"of", "for", "and", "the", "in", "on", "de", "del", "los", "la", "y", "&", "a", "at",
@@ -63,7 +64,7 @@ class Parsed:
     via: str = ""
     subject: str = ""
     salutation: str = ""
-    body: list[tuple[str, str]] = field(default_factory=list)  # (text|heading, markdown)
+    body: list[tuple[str, str]] = field(default_factory=list)  # (text|heading|ask, markdown)
     closing: str = ""
     contact: str = ""
     signoff: str = ""
@@ -133,6 +134,8 @@ def parse_letter(paragraphs: list[str]) -> Parsed:
                 out.contact = text
             elif text == "###" or _WEB_TAIL.match(text):
                 zone = "after"
+            elif _ASK.match(text) and out.salutation:
+                out.body.append(("ask", _ASK.sub("", text)))
             elif _HEADING.match(text) or (len(text) < 90 and not re.search(r"[.?!:”\"\]]$", text)
                                           and out.salutation):
                 out.body.append(("heading", text))
