@@ -12,7 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 
-_TOKEN = re.compile(r"\s+|\S+")
+# template code is one token, so no word inside it can pass for the letter's text
+_TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\s+|(?:(?!\{[{%#])\S)+", re.S)
 _MARKUP = re.compile(r"[*_\\]")
 
 
