@@ -73,7 +73,7 @@ def test_own_letter_maps_to_library_items_and_asks(built, lib, anchors, tmp_path
     body = [{kind: value} if not isinstance(value, dict) else value for kind, value in made.body]
     result = run("ingest", str(path), "--into", "snippets/in", cwd=lib)
     assert result.returncode == 0, result.stderr
-    assert "arguments: 1, quotes" in result.stdout  # only the brief's own opening text
+    assert "arguments: 1, quotes: 0 (4 more already in the library)" in result.stdout
     assert "already in the library (not drafted again): 7 arguments" in result.stdout
     assert ("recognized by their text" in result.stdout) is not anchors
     assert "sources: 0 new, 17 already in the library" in result.stdout

@@ -70,7 +70,9 @@ def report(made: Made) -> None:
     cited = sum(len(v) for v in made.note_sources.values())
     click.echo(f"  notes: {len(raw.notes)} ({raw.numbering}), {cited} citations")
     click.echo(f"  sources: {len(made.sources)} new, {len(made.matched)} already in the library")
-    click.echo(f"  arguments: {len(made.arguments)}, quotes: {len(made.quotes)}")
+    click.echo(f"  arguments: {len(made.arguments)}, quotes: {len(made.quotes)}"
+               + (f" ({len(made.matched_quotes)} more already in the library)"
+                  if made.matched_quotes else ""))
     if made.reused:
         edited = [k.id for k in made.reused if k.edited]
         by_text = sum(1 for k in made.reused if k.by == "text")

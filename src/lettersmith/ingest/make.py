@@ -43,6 +43,7 @@ class Made:
     unplaced: list[str] = field(default_factory=list)
     body: list[tuple[str, Any]] = field(default_factory=list)  # ("argument", id) | ("heading", text) | ("asks", {...})
     reused: list[Known] = field(default_factory=list)  # library arguments found in the letter
+    matched_quotes: list[str] = field(default_factory=list)  # library quotes found again
 
 
 class Ingester:
@@ -59,6 +60,8 @@ class Ingester:
                              for item in library.of_kind("signatories")
                              for s in item.data.get("signers") or []}
         self.tags = sorted({t for item in library.items.values() for t in item.tags})
+        self.quote_keys = {key(str(item.data.get("text") or "")): item.id
+                           for item in library.of_kind("quote")}
         self.recipients: list[tuple[str, str]] = [
             (item.id, _person(str(item.data.get("name")))) for item in library.of_kind("recipient")]
 
@@ -227,6 +230,10 @@ class Ingester:
 
     def _quotes(self, parsed: Parsed, made: Made) -> None:
         for quote in parsed.quotes:
+            same = self.quote_keys.get(key(quote.text))
+            if same:  # the library's quotation, quoted again
+                made.matched_quotes.append(same)
+                continue
             item: dict[str, Any] = {"id": self.new_id(slugify(quote.speaker, 3) + "-"
                                                       + slugify(quote.text, 3)),
                                     "text": quote.text, "speaker": quote.speaker,
