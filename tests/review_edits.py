@@ -48,6 +48,13 @@ class Reviewer:
         assert note is not None, note_id
         return note
 
+    def footnote_with(self, text: str) -> etree._Element:
+        """The footnote whose text holds ``text`` (ids change when LibreOffice re-saves)."""
+        for note in self.notes.iter(w("footnote")):
+            if text in "".join(t.text or "" for t in note.iter(w("t"))):
+                return note
+        raise AssertionError(f"no footnote holds {text!r}")
+
     def _id(self) -> str:
         self.next_id += 1
         return str(self.next_id)

@@ -56,13 +56,13 @@ def brief_of(work: Path) -> Path:
     return work / "examples" / "briefs" / BRIEF.name
 
 
-def edit(work: Path) -> Path:
+def edit(work: Path, built: Path | None = None) -> Path:
     """The reviewer's edits: exactly what the tests below expect to hear back."""
-    r = Reviewer(work / "out" / f"{BRIEF.stem}.docx")
+    r = Reviewer(built or work / "out" / f"{BRIEF.stem}.docx")
     sheriffs = r.block(2)
     r.insert(sheriffs, "Sheriffs, ", "deputies, ")  # tracked insertion in a body paragraph
     r.delete(sheriffs, "some of ")  # tracked deletion in a body paragraph
-    note = r.footnote("5")  # the note of block 3 (the IZA study)
+    note = r.footnote_with("Hines and Giovanni Peri")  # the note of block 3 (the IZA study)
     r.insert(note, " ", "This study covers 2008 to 2013. ")  # tracked insertion in a footnote
     r.delete(note, "IZA DP No. 12413")  # tracked deletion in a footnote
     r.rewrite(r.block(0), OLD_SENTENCE, NEW_SENTENCE)  # an untracked rewrite of one sentence
@@ -117,6 +117,27 @@ def test_review_json_reports_exactly_the_edits(work: Path) -> None:
         ("287g-empowers-racist-officials", "Bo Staff", "2026-03-06T09:30:00Z", "most explicitly racist",
          "Source for this?", True)]
     assert data["comments"] == []
+
+
+def test_the_same_after_a_libreoffice_resave(work: Path) -> None:
+    """A reviewer on LibreOffice saves the file before editing: the same report."""
+    from lettersmith.pdf import find_soffice, libreoffice_convert
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    built = work / "out" / f"{BRIEF.stem}.docx"
+    resaved = work / "resaved.docx"
+    resaved.write_bytes(libreoffice_convert(built.read_bytes(), "docx"))
+    edit(work, resaved)
+    data = review_json(work)
+    changed = [(b["id"], b["status"], b["inserted"], b["deleted"]) for b in data["blocks"]
+               if b["status"] != "unchanged"]
+    assert [c[:2] for c in changed] == [(None, "edited"), (SHERIFFS, "edited"), (STUDIES, "edited"),
+                                        (None, "added"), (DELETED, "deleted")]
+    assert changed[1][2:] == (["deputies,"], ["some of"])
+    assert len(data["blocks"]) == 13
+    notes = [n["status"] for b in data["blocks"] for n in b["notes"]]
+    assert notes == ["edited", "added", "removed", "removed"]
+    assert [c["resolved"] for b in data["blocks"] for c in b["comments"]] == [False, True]
 
 
 def test_reject_takes_the_text_before_tracked_changes(work: Path) -> None:
