@@ -35,13 +35,15 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def office(built, tmp_path_factory) -> dict[str, Path]:
-    """The built letter re-saved by LibreOffice, and both as PDF (3 conversions)."""
+    """The built letter (with --review comments) re-saved by LibreOffice, and the
+    built letter and the re-saved one as PDF (3 conversions)."""
     if find_soffice() is None:
         pytest.skip("LibreOffice not installed")
     folder = tmp_path_factory.mktemp("office")
     out = {"resaved": folder / "resaved.docx", "built.pdf": folder / "built.pdf",
            "resaved.pdf": folder / "resaved.pdf"}
-    out["resaved"].write_bytes(libreoffice_convert(built.read_bytes(), "docx"))
+    reviewed = build(NEW, folder, "--review")
+    out["resaved"].write_bytes(libreoffice_convert(reviewed.read_bytes(), "docx"))
     out["built.pdf"].write_bytes(libreoffice_convert(built.read_bytes(), "pdf"))
     out["resaved.pdf"].write_bytes(libreoffice_convert(out["resaved"].read_bytes(), "pdf"))
     return out
@@ -115,6 +117,10 @@ def test_libreoffice_resave_keeps_note_marks_and_blocks(built, office):
         [before.notes[n].accepted() for n in before._order]
     align(after)
     assert mapped_blocks(after) == {n: "bookmark" for n in range(12)}
+    # the --review comments are still there, each on its own argument block
+    assert len(after.comments) == 7
+    on = [{after.paragraphs[i].block for i in c.paragraphs} for c in after.comments]
+    assert on == [{n} for n, b in enumerate(after.record.blocks) if b.kind == "argument"]
 
 
 def _pdf_text(path: Path) -> str:
