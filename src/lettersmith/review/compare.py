@@ -96,7 +96,7 @@ def _words(text: str) -> list[str]:
     return text.replace("\u00a0", " ").split()
 
 
-def _coalesce(ops: list[tuple[str, int, int, int, int]], gap: int = 3
+def coalesce(ops: list[tuple[str, int, int, int, int]], gap: int = 3
               ) -> list[tuple[str, int, int, int, int]]:
     """Edits separated by ``gap`` words or fewer read as one rewrite, not a word salad."""
     out: list[tuple[str, int, int, int, int]] = []
@@ -127,7 +127,7 @@ def word_changes(before: str, segments: list[Segment], reject: bool = False) -> 
     after = "".join(s.text for s in segments if s.kind != ("ins" if reject else "del") and s.note is None)
     changes: list[Change] = []
     old, new = _words(before), _words(original)
-    for tag, i1, i2, j1, j2 in _coalesce(difflib.SequenceMatcher(None, old, new,
+    for tag, i1, i2, j1, j2 in coalesce(difflib.SequenceMatcher(None, old, new,
                                                                  autojunk=False).get_opcodes()):
         if tag in ("delete", "replace"):
             changes.append(Change("del", " ".join(old[i1:i2]), False, at=j1))

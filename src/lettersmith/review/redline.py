@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from html import escape
 
-from .compare import BlockChange, NoteChange, Review
+from .compare import BlockChange, NoteChange, Review, coalesce
 from .model import RComment
 from .report import counts
 
@@ -41,7 +41,8 @@ def _diff(before: str, after: str) -> tuple[str, str]:
     old, new = before.split(), after.split()
     left: list[str] = []
     right: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    ops = coalesce(difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
+    for tag, i1, i2, j1, j2 in ops:
         a, b = escape(" ".join(old[i1:i2])), escape(" ".join(new[j1:j2]))
         if tag == "equal":
             left.append(a)
