@@ -225,6 +225,8 @@ def test_apply_library_updates_the_snippet_and_keeps_the_old_text(work: Path) ->
     with sqlite3.connect(work / ".lettersmith" / "history.sqlite") as conn:
         kept = conn.execute("SELECT text FROM replaced WHERE item_id = ?", (SHERIFFS,)).fetchall()
     assert kept == [(before,)]
+    old = lettersmith("history", "--snippet", SHERIFFS, "--replaced", cwd=work)
+    assert old.returncode == 0 and before in old.stdout, old.stderr
     # the original brief now builds the reviewer's wording from the library
     rebuilt = lettersmith("build", f"examples/briefs/{BRIEF.name}", "-o", "out3", "-f", "txt", cwd=work)
     assert rebuilt.returncode == 0, rebuilt.stderr
