@@ -149,6 +149,15 @@ def test_reject_takes_the_text_before_tracked_changes(work: Path) -> None:
     assert data["blocks"][0]["status"] == "edited"  # an untracked edit is no tracked change
 
 
+def test_apply_brief_with_reject_keeps_only_untracked_edits(work: Path) -> None:
+    edit(work)
+    dry = lettersmith("review", "edited.docx", "--apply", "brief", "--reject", "--dry-run", cwd=work)
+    assert dry.returncode == 0, dry.stderr
+    assert "+      " + NEW_SENTENCE in dry.stdout  # untracked: kept
+    assert f"from: {SHERIFFS}" not in dry.stdout and "deputies, police" not in dry.stdout
+    assert "This study covers" not in dry.stdout  # a tracked insertion in a note, rejected
+
+
 def test_terminal_report_and_html_redline(work: Path) -> None:
     edit(work)
     result = lettersmith("review", "edited.docx", "--html", "redline.html", cwd=work)
