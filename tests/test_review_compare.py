@@ -112,3 +112,11 @@ def test_align_notes_pairs_similar_and_leaves_new_ones() -> None:
     assert align_notes(wrote, ["Alpha report 2020, 4.", "Gamma 2025.", "Beta study 2021."]) == [
         (0, 0), (None, 1), (1, 2)]
     assert align_notes(wrote, ["Beta study 2021."]) == [(0, None), (1, 0)]
+
+
+def test_a_paragraph_deleted_with_tracking_is_a_deleted_block() -> None:
+    doc = reviewed()
+    doc.paragraphs[4].segments = [S("del", "Our requests", "Ana")]
+    review = compare(doc)
+    assert review.blocks[-1].status == "deleted"
+    assert compare(doc, reject=True).blocks[-1].status == "unchanged"

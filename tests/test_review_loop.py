@@ -262,6 +262,19 @@ def test_apply_library_refuses_a_snippet_changed_since_the_build(work: Path) -> 
     assert f"{SHERIFFS}-v2" not in check.stderr, check.stderr
 
 
+def test_apply_brief_refuses_a_brief_changed_since_the_build(work: Path) -> None:
+    edit(work)
+    brief = brief_of(work)
+    text = brief.read_text(encoding="utf-8").replace(f"  - argument: {SHERIFFS}", "  - argument: wso-circumvents-state-law")
+    brief.write_text(text, encoding="utf-8")
+    result = lettersmith("review", "edited.docx", "--apply", "brief", cwd=work)
+    assert result.returncode == 1
+    assert f"is no longer the argument the letter was built from ({SHERIFFS})" in result.stderr
+    assert "--brief" in result.stderr and "Traceback" not in result.stderr
+    assert brief.read_text(encoding="utf-8") == text
+    assert not list(brief.parent.glob("*.bak-*"))
+
+
 @pytest.mark.parametrize("kind", ["text", "foreign-docx", "missing"])
 def test_bad_input_is_one_clear_message(work: Path, kind: str) -> None:
     if kind == "text":
