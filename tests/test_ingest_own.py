@@ -115,3 +115,22 @@ def test_tracked_changes_are_accepted_and_said(built, tmp_path):
     made = Ingester(load_library(REPO)).ingest(path)
     text = " ".join(made.raw.paragraphs)
     assert "REVIEWER WORDS" in text and old.find(W + "delText").text not in text
+
+
+@pytest.mark.parametrize("damage", ["no document", "broken xml"])
+def test_a_damaged_docx_is_one_clear_error(built, tmp_path, damage):
+    with zipfile.ZipFile(built) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    if damage == "no document":
+        del parts["word/document.xml"]
+    else:
+        parts["word/footnotes.xml"] = parts["word/footnotes.xml"][:500]
+    path = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    result = run("ingest", str(path), "--dry-run", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {path}: ") or str(path) in result.stderr
+    assert ("no document part" if damage == "no document" else "not well-formed XML") \
+        in result.stderr

@@ -284,7 +284,7 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case, message", [
-    ("text", "not a Word .docx file"),
+    ("text", "not a Word (.docx) file"),
     ("nodoc", "no document part"),
     ("broken", "not well-formed XML"),
     ("entities", "declares a DTD or entities"),

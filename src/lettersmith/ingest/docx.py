@@ -1,14 +1,15 @@
 """Word files: body paragraphs with real footnote and endnote references, and the
-notes' texts from ``word/footnotes.xml`` and ``word/endnotes.xml``."""
+notes' texts from ``word/footnotes.xml`` and ``word/endnotes.xml``.  Parts are
+read through the review reader's safe :class:`Package` (no DTDs or entities, a
+cap on inflated size, every problem a LettersmithError naming the file)."""
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import LettersmithError
+from ..review.ooxml import Package
 from . import RawDoc, RawNote
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -18,13 +19,12 @@ _CONTAINERS = {W + t for t in ("ins", "moveTo", "smartTag", "sdt", "sdtContent",
                                "customXml")}
 
 
-def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+def _rels(archive: Package, part: str) -> dict[str, str]:
     """Relationship id -> target of one part (hyperlink URLs)."""
     name = part.rsplit("/", 1)
-    path = f"{name[0]}/_rels/{name[1]}.rels"
-    if path not in archive.namelist():
+    root = archive.xml(f"{name[0]}/_rels/{name[1]}.rels")
+    if root is None:
         return {}
-    root = etree.fromstring(archive.read(path))
     return {r.get("Id"): r.get("Target") for r in root.iter(PKG_REL + "Relationship")}
 
 
@@ -70,11 +70,11 @@ def paragraph_text(p: etree._Element, rels: dict[str, str]) -> str:
     return re.sub(r"\*(\s*)\*", r"\1", "".join(out))
 
 
-def _bullets(archive: zipfile.ZipFile) -> set[tuple[str, str]]:
+def _bullets(archive: Package) -> set[tuple[str, str]]:
     """(numId, ilvl) pairs whose list is bulleted, from ``word/numbering.xml``."""
-    if "word/numbering.xml" not in archive.namelist():
+    root = archive.xml("word/numbering.xml")
+    if root is None:
         return set()
-    root = etree.fromstring(archive.read("word/numbering.xml"))
     abstract = {a.get(W + "abstractNumId"): {lvl.get(W + "ilvl") for lvl in a.iter(W + "lvl")
                                              if lvl.find(f"{W}numFmt[@{W}val='bullet']") is not None}
                 for a in root.iter(W + "abstractNum")}
@@ -98,24 +98,25 @@ def list_number(p: etree._Element, bullets: set[tuple[str, str]]) -> bool:
     return key[0] not in (None, "0") and key not in bullets
 
 
-def tracked_changes(archive: zipfile.ZipFile) -> dict[str, int]:
+def tracked_changes(roots: list[etree._Element | None]) -> dict[str, int]:
     """How many tracked insertions, deletions and moves the body and notes hold."""
     counts = {"insertions": 0, "deletions": 0, "moves": 0}
-    for part in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
-        if part not in archive.namelist():
+    for root in roots:
+        if root is None:
             continue
-        root = etree.fromstring(archive.read(part))
         counts["insertions"] += sum(1 for e in root.iter(W + "ins") if e.find(W + "r") is not None)
         counts["deletions"] += sum(1 for e in root.iter(W + "del") if e.find(W + "r") is not None)
         counts["moves"] += sum(1 for _ in root.iter(W + "moveTo"))
     return {k: v for k, v in counts.items() if v}
 
 
-def _notes(archive: zipfile.ZipFile, part: str, tag: str) -> dict[str, str]:
-    if part not in archive.namelist():
+def _notes(archive: Package, part: str, tag: str, roots: list[etree._Element | None]
+           ) -> dict[str, str]:
+    root = archive.xml(part)
+    roots.append(root)
+    if root is None:
         return {}
     rels = _rels(archive, part)
-    root = etree.fromstring(archive.read(part))
     out = {}
     for note in root.iter(W + tag):
         if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
@@ -128,20 +129,18 @@ def _notes(archive: zipfile.ZipFile, part: str, tag: str) -> dict[str, str]:
 
 def read_docx(path: Path) -> RawDoc:
     """Paragraphs of the main document, each footnote/endnote numbered by first reference."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise LettersmithError("this is not a Word (.docx) file", file=path,
-                               hint="save it from Word as .docx, or as plain text (.txt)") from None
-    with archive:
-        body = etree.fromstring(archive.read("word/document.xml"))
-        rels = _rels(archive, "word/document.xml")
-        texts = {"f": _notes(archive, "word/footnotes.xml", "footnote"),
-                 "e": _notes(archive, "word/endnotes.xml", "endnote")}
-        settings = archive.read("word/settings.xml").decode("utf-8", "replace") \
-            if "word/settings.xml" in archive.namelist() else ""
+    with Package(path) as archive:
+        main = archive.main_part()
+        body = archive.xml(main)
+        if body is None:
+            raise archive.error(f"the document part {main} is missing")
+        rels = _rels(archive, main)
+        roots = [body]
+        texts = {"f": _notes(archive, "word/footnotes.xml", "footnote", roots),
+                 "e": _notes(archive, "word/endnotes.xml", "endnote", roots)}
+        settings = (archive.read("word/settings.xml") or b"").decode("utf-8", "replace")
         bullets = _bullets(archive)
-        tracked = tracked_changes(archive)
+        tracked = tracked_changes(roots)
     paragraphs = []
     counter = 0
     for p in body.iter(W + "p"):

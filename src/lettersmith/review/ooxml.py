@@ -46,8 +46,14 @@ class Package:
                                    hint="check the path of the reviewed .docx") from None
         except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError,
                 NotImplementedError):
-            raise LettersmithError("this is not a Word .docx file (not a zip package)",
+            raise LettersmithError("this is not a Word (.docx) file (not a zip package)",
                                    file=self.path, hint=_HINT) from None
+
+    def __enter__(self) -> "Package":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zip.close()
 
     def error(self, message: str) -> LettersmithError:
         return LettersmithError(message, file=self.path, hint=_HINT)

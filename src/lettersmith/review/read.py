@@ -252,7 +252,11 @@ def _record(pkg: Package, main: str):  # -> BuildRecord | None
 
 def read_reviewed(path: Path | str) -> ReviewedDoc:
     """Read any .docx; see the module docstring."""
-    pkg = Package(path)
+    with Package(path) as pkg:
+        return _read(pkg, path)
+
+
+def _read(pkg: Package, path: Path | str) -> ReviewedDoc:
     main = pkg.main_part()
     root = pkg.xml(main)
     body = root.find(w("body")) if root is not None else None
