@@ -132,7 +132,7 @@ def _check_item(item: Any, block: BlockChange, brief: Path) -> None:
                  "(the history lists it), or apply to a copy")
 
 
-def _replacement(item: Any, block: BlockChange, citations: Citations) -> Any:
+def _replacement(item: Any, block: BlockChange, citations: Citations, notes: list[str]) -> Any:
     """The brief item that carries the block's reviewed text as the letter's own."""
     record = block.record
     assert record is not None
@@ -144,7 +144,11 @@ def _replacement(item: Any, block: BlockChange, citations: Citations) -> Any:
         return new
     if record.kind == "text":
         value = item if isinstance(item, str) else str(item.get("text", ""))
-        text = new_markdown(block, citations, value) or new_markdown(block, citations) or ""
+        text = new_markdown(block, citations, value)
+        if text is None:
+            text = new_markdown(block, citations) or ""
+            notes.append(f"body item {record.item + 1}: the reviewer edited words its template "
+                         "code computes, so the brief now holds that text as it was rendered")
         if isinstance(item, str):
             return _literal(text)
         item["text"] = _literal(text)
@@ -217,7 +221,7 @@ def plan_brief(review: Review, citations: Citations, brief: Path, library: Libra
             if block.record and block.record.kind in ("argument", "quote"):
                 lines.insert(0, f"edited in review of {source}; was {block.record.kind}: "
                                 f"{block.record.id}" + (f"  ({kept})" if kept else ""))
-            body[index] = _replacement(body[index], block, citations)
+            body[index] = _replacement(body[index], block, citations, plan.notes)
         if lines:
             body.yaml_set_comment_before_after_key(index, before="\n".join(lines), indent=indent)
     new_text = yaml_text(yaml, data)
