@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from ..model import format_number
 from .compare import BlockChange, Change, NoteChange, Review
 from .model import RComment
 
@@ -44,6 +45,14 @@ def review_json(review: Review) -> dict[str, Any]:
             "tracked_changes": "rejected" if review.reject else "accepted",
             "blocks": [block_json(b) for b in review.blocks],
             "comments": [comment_json(c) for c in review.other_comments]}
+
+
+def label_like(number: int, review: Review) -> str:
+    """A note number written the way the letter numbers its notes (3, iii or III)."""
+    labels = [n.label for b in review.record.blocks for n in b.notes if n.label]
+    style = "arabic" if not labels or labels[0].isdigit() else \
+        "lower-roman" if labels[0].islower() else "upper-roman"
+    return format_number(number, style)
 
 
 def counts(review: Review) -> dict[str, int]:
@@ -104,10 +113,11 @@ def review_text(review: Review) -> str:
         for note in block.notes:
             if note.status == "unchanged":
                 continue
-            where = f"note {note.number}" if note.number else f"note {note.record.label}" \
+            shown = label_like(note.number, review) if note.number else ""
+            where = f"note {shown}" if shown else f"note {note.record.label}" \
                 if note.record else "a note"
-            was = f" (was {note.record.label})" if note.record and note.number \
-                and str(note.number) != note.record.label else ""
+            was = f" (was {note.record.label})" if note.record and shown \
+                and shown != note.record.label else ""
             lines.append(f"    {where}{was} {note.status}")
             if note.status == "added":
                 lines.append(_quoted(note.after))
