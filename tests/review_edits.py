@@ -30,7 +30,8 @@ class Reviewer:
         with zipfile.ZipFile(path) as z:
             self.parts = {name: z.read(name) for name in z.namelist()}
         self.doc = etree.fromstring(self.parts["word/document.xml"])
-        self.notes = etree.fromstring(self.parts["word/footnotes.xml"])
+        self.notes_part = "word/footnotes.xml" if "word/footnotes.xml" in self.parts else "word/endnotes.xml"
+        self.notes = etree.fromstring(self.parts[self.notes_part])
         self.author, self.date = author, date
         self.next_id = 9000
         self.comments: list[tuple[str, str, str, str, bool]] = []  # id, author, date, text, done
@@ -218,7 +219,7 @@ class Reviewer:
         self._comment_parts()
         self.parts["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True,
                                                          encoding="UTF-8", standalone=True)
-        self.parts["word/footnotes.xml"] = etree.tostring(self.notes, xml_declaration=True,
+        self.parts[self.notes_part] = etree.tostring(self.notes, xml_declaration=True,
                                                           encoding="UTF-8", standalone=True)
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in self.parts.items():
