@@ -157,7 +157,10 @@ def word_changes(before: str, segments: list[Segment], reject: bool = False) -> 
 
 
 def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, norm(a), norm(b), autojunk=False).ratio()
+    """How alike two notes read: the share of words in common, in order."""
+    if norm(a) == norm(b):
+        return 1.0
+    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio()
 
 
 def align_notes(record: list[RecordNote], found: list[str]) -> list[tuple[int | None, int | None]]:

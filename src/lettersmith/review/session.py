@@ -5,13 +5,14 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..brief import read_brief
-from ..build import library_for
+from typing import TYPE_CHECKING
+
 from ..errors import LettersmithError
-from ..library import Library, load_library
-from .apply import Plan, plan_brief, plan_library
 from .compare import Review, compare
-from .markup import Citations
+
+if TYPE_CHECKING:  # --apply's modules (ruamel.yaml, the library, ingest) load only for --apply
+    from ..library import Library
+    from .apply import Plan
 
 
 def load_review(path: Path, reject: bool = False) -> Review:
@@ -44,6 +45,9 @@ def brief_path(review: Review, given: Path | None) -> Path:
 
 def library_of(review: Review, brief: Path, given: Path | None) -> Library:
     """``--library``, else the brief's library, else the one recorded at build time."""
+    from ..brief import read_brief
+    from ..build import library_for
+    from ..library import load_library
     if given:
         return load_library(given)
     if brief.is_file():
@@ -54,6 +58,8 @@ def library_of(review: Review, brief: Path, given: Path | None) -> Library:
 def plan(review: Review, target: str, *, brief: Path | None = None, library: Path | None = None,
          as_variant: bool = False, force: bool = False) -> Plan:
     """What ``--apply brief|library`` would change."""
+    from .apply import plan_brief, plan_library
+    from .markup import Citations
     path = brief_path(review, brief)
     lib = library_of(review, path, library)
     citations = Citations(review, lib)
