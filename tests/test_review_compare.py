@@ -120,3 +120,13 @@ def test_a_paragraph_deleted_with_tracking_is_a_deleted_block() -> None:
     review = compare(doc)
     assert review.blocks[-1].status == "deleted"
     assert compare(doc, reject=True).blocks[-1].status == "unchanged"
+
+
+def test_redline_escapes_everything_it_shows() -> None:
+    from lettersmith.review.redline import redline_html
+    doc = reviewed()
+    doc.comments[0].text = "<script>alert(1)</script> & more"
+    doc.paragraphs[1].segments = [S("same", "We write to <b>ask</b> the Board to act.")]
+    page = redline_html(compare(doc))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "&lt;b&gt;ask&lt;/b&gt;" in page and "<b>" not in page

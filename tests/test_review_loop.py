@@ -151,7 +151,13 @@ def test_reject_takes_the_text_before_tracked_changes(work: Path) -> None:
 
 def test_apply_brief_with_reject_keeps_only_untracked_edits(work: Path) -> None:
     edit(work)
-    dry = lettersmith("review", "edited.docx", "--apply", "brief", "--reject", "--dry-run", cwd=work)
+    elsewhere = work / "copy.yaml"
+    shutil.copy(brief_of(work), elsewhere)
+    elsewhere.write_text(elsewhere.read_text(encoding="utf-8").replace("library: ../..", "library: ."),
+                         encoding="utf-8")
+    dry = lettersmith("review", "edited.docx", "--apply", "brief", "--reject", "--dry-run",
+                      "--brief", "copy.yaml", cwd=work)
+    assert "+++ b/copy.yaml" in dry.stdout
     assert dry.returncode == 0, dry.stderr
     assert "+      " + NEW_SENTENCE in dry.stdout  # untracked: kept
     assert f"from: {SHERIFFS}" not in dry.stdout and "deputies, police" not in dry.stdout
@@ -260,6 +266,10 @@ def test_apply_library_refuses_a_snippet_changed_since_the_build(work: Path) -> 
     assert snippet.read_text(encoding="utf-8") == changed, "the staff's change is untouched"
     check = lettersmith("check", "--library", ".", cwd=work)
     assert f"{SHERIFFS}-v2" not in check.stderr, check.stderr
+    forced = lettersmith("review", "edited.docx", "--apply", "library", "--force", cwd=work)
+    assert forced.returncode == 0, forced.stderr
+    assert "Sheriffs, deputies, police chiefs" in snippet.read_text(encoding="utf-8")
+    assert snippet.with_name(snippet.name + ".bak-1").read_text(encoding="utf-8") == changed
 
 
 def test_apply_brief_refuses_a_brief_changed_since_the_build(work: Path) -> None:
