@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .model import ReviewedDoc, RComment, RNote, RPara, Segment
+from .model import BuildRecord, RComment, ReviewedDoc, RNote, RPara, Segment
 from .ooxml import Package, w
 from .record import RECORD_NAMESPACE, record_from_json
 
@@ -240,7 +240,7 @@ def _comments(reader: _Reader, pkg: Package, related: dict[str, str]) -> list[RC
     return top
 
 
-def _record(pkg: Package, main: str):  # -> BuildRecord | None
+def _record(pkg: Package, main: str) -> BuildRecord | None:
     names = pkg.all_related(main, "customXml") or sorted(
         n for n in pkg.names if re.fullmatch(r"customXml/item\d+\.xml", n))
     for name in names:
