@@ -272,6 +272,29 @@ def test_apply_library_refuses_a_snippet_changed_since_the_build(work: Path) -> 
     assert snippet.with_name(snippet.name + ".bak-1").read_text(encoding="utf-8") == changed
 
 
+def test_headings_asks_and_a_second_apply(work: Path) -> None:
+    """A heading and an ask edited, a comment on a heading, a new paragraph: applied
+    once; applying the same review again changes nothing."""
+    r = Reviewer(work / "out" / f"{BRIEF.stem}.docx")
+    r.rewrite(r.block(1), "endangers", "threatens")
+    ask = r.block(11).getnext().getnext()
+    r.rewrite(ask, "ICE detainers", "ICE detainers or requests")
+    r.comment(r.block(8), "exposes", "Too strong for the Board?", author="Cy", date="2026-03-07")
+    r.add_paragraph(r.block(7), "A new paragraph.", NEW_NOTE)
+    r.save(work / "edited.docx")
+    first = lettersmith("review", "edited.docx", "--apply", "brief", cwd=work)
+    assert first.returncode == 0, first.stderr
+    text = brief_of(work).read_text(encoding="utf-8")
+    assert "- heading: 287(g) threatens public safety" in text
+    assert "- stop holding people in the county jail on ICE detainers or requests; and" in text
+    assert "# review of edited.docx: Cy (2026-03-07) on “exposes”: Too strong for the Board?" in text
+    assert "A new paragraph.[@roe-brand-new-study-detainers-2025]" in text
+    again = lettersmith("review", "edited.docx", "--apply", "brief", cwd=work)
+    assert again.returncode == 0, again.stderr
+    assert "--apply brief: nothing to change" in again.stderr
+    assert brief_of(work).read_text(encoding="utf-8") == text
+
+
 def test_apply_brief_refuses_a_brief_changed_since_the_build(work: Path) -> None:
     edit(work)
     brief = brief_of(work)
@@ -279,7 +302,7 @@ def test_apply_brief_refuses_a_brief_changed_since_the_build(work: Path) -> None
     brief.write_text(text, encoding="utf-8")
     result = lettersmith("review", "edited.docx", "--apply", "brief", cwd=work)
     assert result.returncode == 1
-    assert f"is no longer the argument the letter was built from ({SHERIFFS})" in result.stderr
+    assert f"the brief no longer has the argument the letter was built from ({SHERIFFS})" in result.stderr
     assert "--brief" in result.stderr and "Traceback" not in result.stderr
     assert brief.read_text(encoding="utf-8") == text
     assert not list(brief.parent.glob("*.bak-*"))

@@ -15,6 +15,7 @@ Nothing is written here: each function returns the :class:`FileChange` list that
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from ..library import Library
 from .compare import BlockChange, Review
 from .files import FileChange, fresh_path
 from .markup import Citations, block_markdown, guard_jinja
-from .model import RComment
+from .model import RComment, RecordBlock
 from .patch import patch
 from .record import item_hash
 
@@ -117,19 +118,49 @@ def new_markdown(block: BlockChange, citations: Citations, template: str | None 
 # ------------------------------------------------------------------ brief
 
 
-def _check_item(item: Any, block: BlockChange, brief: Path) -> None:
+def _fit(item: Any, record: RecordBlock) -> float:
+    """How well a brief body item fits a record block: 0 when it cannot be the one
+    (another kind or snippet), else how alike their words are (1 for a snippet)."""
+    key = record.kind
+    if isinstance(item, str):
+        value: Any = item if key == "text" else None
+    else:
+        value = item.get(key) if isinstance(item, dict) else None
+    if value is None:
+        return 0.0
+    if key in ("argument", "quote"):
+        return 1.0 if str(value) == record.id else 0.0
+    if isinstance(value, list):
+        value = " ".join([str(item.get("intro", ""))] + [str(v) for v in value])
+    said = _words(str(value))
+    wrote = _words(record.source or " ".join(record.paragraphs))
+    if said == wrote:
+        return 1.0
+    return difflib.SequenceMatcher(None, said, wrote, autojunk=False).ratio()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _locate(body: list[Any], block: BlockChange, taken: set[int], brief: Path) -> int:
+    """The index of the brief item a record block was built from: where it was,
+    else the item that fits it best (a review applied before may have added items)."""
     record = block.record
     assert record is not None
-    key = record.kind
-    ok = (isinstance(item, str) and key == "text") or (isinstance(item, dict) and key in item)
-    if ok and record.id and key in ("argument", "quote") and str(item[key]) != record.id:
-        ok = False
-    if not ok:
-        raise LettersmithError(
-            f"body item {record.item + 1} of the brief is no longer the {key} the letter was "
-            f"built from{' (' + record.id + ')' if record.id else ''}", file=brief,
-            hint="the brief has changed since the build; point --brief at the brief that built it "
-                 "(the history lists it), or apply to a copy")
+    if record.item < len(body) and record.item not in taken and _fit(body[record.item], record) >= 0.5:
+        return record.item
+    fits = [(_fit(item, record), -abs(i - record.item), i) for i, item in enumerate(body)
+            if i not in taken]
+    best = max(fits, default=(0.0, 0, -1))
+    if best[0] >= 0.5:
+        return best[2]
+    raise LettersmithError(
+        f"the brief no longer has the {record.kind} the letter was built from"
+        f"{' (' + record.id + ')' if record.id else ''} (body item {record.item + 1} then)",
+        file=brief, hint="the brief has changed since the build (was this review applied already? "
+                         "its <brief>.bak-N backups hold the earlier versions); point --brief at "
+                         "the brief that built the letter")
 
 
 def _replacement(item: Any, block: BlockChange, citations: Citations, notes: list[str]) -> Any:
@@ -183,6 +214,11 @@ def plan_brief(review: Review, citations: Citations, brief: Path, library: Libra
         raise LettersmithError("the brief has no body: list to carry the edits into", file=brief)
     source = Path(review.doc.path).name
     indent = dash_offset(text)
+
+    def fresh(lines: list[str]) -> list[str]:
+        """Comment lines the brief does not hold yet (applying a review twice adds none)."""
+        return [line for line in lines if f"# {line}\n" not in text]
+
     # per brief item index: (the block, added blocks after it); -1 collects those before all
     after: dict[int, list[BlockChange]] = {}
     own: dict[int, BlockChange] = {}
@@ -191,25 +227,27 @@ def plan_brief(review: Review, citations: Citations, brief: Path, library: Libra
         if block.record is None:
             after.setdefault(last, []).append(block)
             continue
-        last = block.record.item
+        last = _locate(body, block, set(own), brief)
         own[last] = block
-        if last >= len(body):
-            raise LettersmithError(f"the brief has {len(body)} body items; the letter was built "
-                                   f"with at least {last + 1}", file=brief,
-                                   hint="point --brief at the brief that built it")
-        _check_item(body[last], block, brief)
     for index in sorted(set(own) | set(after), reverse=True):
         for added in reversed(after.get(index, [])):
             new = CommentedMap()
-            new["text"] = _literal(new_markdown(added, citations) or "")
+            if added.kind == "heading":
+                new["heading"] = " ".join(block_markdown(citations, added.paras))
+            else:
+                new["text"] = _literal(new_markdown(added, citations) or "")
+            nxt = body[index + 1] if index + 1 < len(body) else None
+            if isinstance(nxt, dict) and all(str(nxt.get(k, "")).strip() == str(v).strip()
+                                             for k, v in new.items()):
+                continue  # this review was applied before: the paragraph is there already
             body.insert(index + 1, new)
-            lines = [f"added in review of {source}"] + comment_lines(added.comments, source)
+            lines = [f"added in review of {source}"] + fresh(comment_lines(added.comments, source))
             body.yaml_set_comment_before_after_key(index + 1, before="\n".join(lines),
                                                    indent=indent)
         block = own.get(index)
         if block is None:
             continue
-        lines = comment_lines(block.comments, source)
+        lines = fresh(comment_lines(block.comments, source))
         if block.status == "deleted":
             was = _describe(body[index])
             del body[index]

@@ -62,6 +62,12 @@ def counts(review: Review) -> dict[str, int]:
     return out
 
 
+def _comment_count(review: Review) -> str:
+    every = [c for b in review.blocks for c in b.comments] + review.other_comments
+    open_ = sum(1 for c in every if not c.resolved)
+    return f"{len(every)} comment(s): {open_} open, {len(every) - open_} resolved"
+
+
 def _label(block: BlockChange) -> str:
     if block.record is None:
         return f"new {block.kind}"
@@ -96,7 +102,8 @@ def review_text(review: Review) -> str:
     lines = [f"{review.doc.path}: built from {review.record.brief}",
              f"{len(review.blocks)} blocks: {c['unchanged']} unchanged, {c['edited']} edited, "
              f"{c['deleted']} deleted, {c['added']} added; tracked changes "
-             + ("rejected" if review.reject else "accepted"), ""]
+             + ("rejected" if review.reject else "accepted"),
+             _comment_count(review), ""]
     for n, block in enumerate(review.blocks, 1):
         lines.append(f"{n:>3}. {block.status.upper():<9} {_label(block)}")
         if block.status == "unchanged" and not block.comments:
