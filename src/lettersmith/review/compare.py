@@ -13,7 +13,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .model import BuildRecord, RComment, RecordBlock, RecordNote, ReviewedDoc, RNote, RPara, Segment
+from .model import (BuildRecord, RComment, RecordBlock, RecordNote, ReviewedDoc, RNote, RPara,
+                    Segment)
 
 # Paragraph styles of the letter around the body (date, address, closing, signatures ...).
 _BODY_LETTER_STYLES = {"letterlist", "letterquote"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ..errors import LettersmithError
@@ -58,8 +57,9 @@ def library_of(review: Review, brief: Path, given: Path | None) -> Library:
 def plan(review: Review, target: str, *, brief: Path | None = None, library: Path | None = None,
          as_variant: bool = False, force: bool = False) -> Plan:
     """What ``--apply brief|library`` would change."""
-    from .apply import plan_brief, plan_library
     from .markup import Citations
+    from .to_brief import plan_brief
+    from .to_library import plan_library
     path = brief_path(review, brief)
     lib = library_of(review, path, library)
     citations = Citations(review, lib)
