@@ -357,3 +357,28 @@ _REVIEW_DOCX: bytes | None = None
 def _parts_of(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.mark.parametrize("which", ["built", "resaved"])
+def test_reviewed_and_stripped_maps_as_the_bookmarks_do(built, which, request, tmp_path):
+    """The review loop's edits (tracked and untracked, a new paragraph, a deleted
+    block), then every anchor removed: text alignment maps each paragraph to the
+    block its bookmark named, and the deleted block to nothing."""
+    from review_edits import Reviewer
+    from test_review_loop import NEW_NOTE, NEW_SENTENCE, OLD_SENTENCE
+    path = built if which == "built" else request.getfixturevalue("office")["resaved"]
+    r = Reviewer(path)
+    r.insert(r.block(2), "Sheriffs, ", "deputies, ")
+    r.delete(r.block(2), "some of ")
+    r.rewrite(r.block(0), OLD_SENTENCE, NEW_SENTENCE)
+    r.add_paragraph(r.block(3), "Counties that ended their agreements saw no rise in crime.",
+                    NEW_NOTE)
+    r.remove(r.block(9))
+    edited = r.save(tmp_path / "edited.docx")
+    truth = align(read_reviewed(edited))
+    assert sorted(mapped_blocks(truth)) == [n for n in range(12) if n != 9]
+    bare = tmp_path / "bare.docx"
+    bare.write_bytes(strip_anchors(edited.read_bytes()))
+    doc = align(read_reviewed(bare), truth.record)
+    assert mapped_blocks(doc) == {n: "text" for n in range(12) if n != 9}  # 11/11
+    assert [p.block for p in doc.paragraphs] == [p.block for p in truth.paragraphs]
