@@ -130,3 +130,12 @@ def test_redline_escapes_everything_it_shows() -> None:
     page = redline_html(compare(doc))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
     assert "&lt;b&gt;ask&lt;/b&gt;" in page and "<b>" not in page
+
+
+def test_the_comments_build_review_wrote_are_not_the_reviewers() -> None:
+    doc = reviewed()
+    doc.comments.append(RComment("9", "lettersmith", "2026-03-02", "Snippet: first-arg\nSources: x",
+                                 "Sheriffs", paragraphs=[2]))
+    assert [c.id for c in compare(doc).blocks[1].comments] == ["0"]
+    doc.comments[-1].replies.append(RComment("10", "Ana", "", "Why this one?", ""))
+    assert [c.id for c in compare(doc).blocks[1].comments] == ["0", "9"]

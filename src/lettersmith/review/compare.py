@@ -280,10 +280,19 @@ def compare(doc: ReviewedDoc, reject: bool = False) -> Review:
                 para_block[para.index] = added
     emit_record(len(review.record.blocks) - 1)
     for comment in doc.comments:
+        if _own(comment):
+            continue
         owner = next((para_block[i] for i in comment.paragraphs if i in para_block), None)
         (owner.comments if owner else review.other_comments).append(comment)
     review.blocks = order
     return review
+
+
+def _own(comment: RComment) -> bool:
+    """A comment ``build --review`` wrote (writers/docx/provenance.py: author "lettersmith",
+    "Snippet: <id>" ...) that no one has answered: provenance, not a reviewer's remark."""
+    return comment.author == "lettersmith" and comment.text.startswith("Snippet: ") \
+        and not comment.replies
 
 
 def _body_range(paras: list[RPara]) -> set[int]:
