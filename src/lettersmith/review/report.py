@@ -36,6 +36,7 @@ def block_json(block: BlockChange) -> dict[str, Any]:
         "notes": [note_json(n) for n in block.notes if n.status != "unchanged"],
         "comments": [comment_json(c) for c in block.comments],
         "text": block.after,
+        "mapped_by": next((p.mapped_by for p in block.paras if p.mapped_by), None),
     }
 
 
