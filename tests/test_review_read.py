@@ -382,3 +382,12 @@ def test_reviewed_and_stripped_maps_as_the_bookmarks_do(built, which, request, t
     doc = align(read_reviewed(bare), truth.record)
     assert mapped_blocks(doc) == {n: "text" for n in range(12) if n != 9}  # 11/11
     assert [p.block for p in doc.paragraphs] == [p.block for p in truth.paragraphs]
+
+
+def test_a_lettersmith_letter_as_letterhead_leaves_one_record(built, tmp_path):
+    out = build(NEW, tmp_path, "--letterhead", str(built))
+    validate(out)
+    with zipfile.ZipFile(out) as z:
+        items = [n for n in z.namelist() if re.fullmatch(r"customXml/item\d+\.xml", n)]
+    assert items == ["customXml/item1.xml"]
+    assert read_reviewed(out).record.blocks[2].id == "law-enforcement-leaders-oppose-287g"

@@ -62,6 +62,10 @@ def mark_block(attrs: dict[str, str], inner: list[etree._Element], ctx: Ctx
 def embed_record(word: WordDocument, record_json: str, namespace: str) -> None:
     """The build record as ``customXml/itemN.xml`` (JSON inside one element) with its
     ``itemProps``, related from the document part as Word relates custom XML."""
+    for rid, rel in list(word.part.rels.items()):  # a letterhead built by lettersmith
+        if rel.reltype == RT_CUSTOM_XML and not rel.is_external \
+                and namespace.encode() in rel.target_part.blob:
+            word.part.drop_rel(rid)
     package = word.part.package
     taken = {str(p.partname) for p in package.iter_parts()}
     n = 1
