@@ -140,6 +140,23 @@ def test_the_same_after_a_libreoffice_resave(work: Path) -> None:
     assert [c["resolved"] for b in data["blocks"] for c in b["comments"]] == [False, True]
 
 
+def test_text_pasted_into_a_fresh_document_with_built(work: Path) -> None:
+    """Every anchor and the record gone: --built gives the record, text finds the blocks."""
+    import docx
+    built = work / "out" / f"{BRIEF.stem}.docx"
+    fresh = docx.Document()
+    for para in docx.Document(str(built)).paragraphs:
+        fresh.add_paragraph(para.text.replace(OLD_SENTENCE, NEW_SENTENCE))
+    fresh.save(str(work / "edited.docx"))
+    without = lettersmith("review", "edited.docx", cwd=work)
+    assert without.returncode == 1 and "add --built" in without.stderr
+    data = review_json(work, "--built", str(built))
+    assert len(data["blocks"]) == 12 and {b["mapped_by"] for b in data["blocks"]} == {"text"}
+    assert "deleted" not in {b["status"] for b in data["blocks"]}
+    first = data["blocks"][0]
+    assert first["status"] == "edited" and first["inserted"][0].startswith("turns county deputies")
+
+
 def test_reject_takes_the_text_before_tracked_changes(work: Path) -> None:
     edit(work)
     data = review_json(work, "--reject")

@@ -15,6 +15,9 @@ from ..cli import user_errors
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object for scripts.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a side-by-side redline page to this file.")
+@click.option("--built", type=click.Path(dir_okay=False, path_type=Path),
+              help="The .docx lettersmith built, when EDITED lost its build record "
+                   "(text pasted into a fresh document).")
 @click.option("--reject", is_flag=True, help="Take the text as it was before the tracked changes.")
 @click.option("--apply", "target", type=click.Choice(["brief", "library"]),
               help="Carry the edits into the brief that built the letter, or the library.")
@@ -28,7 +31,7 @@ from ..cli import user_errors
 @click.option("--force", is_flag=True,
               help="With --apply library: replace a snippet changed since the letter was built.")
 @user_errors
-def review(edited: Path, as_json: bool, html_file: Path | None, reject: bool, target: str | None,
+def review(edited: Path, as_json: bool, html_file: Path | None, built: Path | None, reject: bool, target: str | None,
            dry_run: bool, brief: Path | None, library: Path | None, as_variant: bool,
            force: bool) -> None:
     """Show what the reviewer of EDITED (a .docx lettersmith built) changed, block by block."""
@@ -39,7 +42,7 @@ def review(edited: Path, as_json: bool, html_file: Path | None, reject: bool, ta
 
     if (dry_run or as_variant or force) and not target:
         raise click.UsageError("--dry-run, --as-variant and --force go with --apply")
-    result = load_review(edited, reject)
+    result = load_review(edited, reject, built)
     if as_json:
         click.echo(json.dumps(review_json(result), ensure_ascii=False, indent=2))
     else:

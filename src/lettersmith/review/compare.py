@@ -301,6 +301,8 @@ def _body_range(paras: list[RPara]) -> set[int]:
     if not mapped:
         return set()
     start = mapped[0]
+    if not any(_furniture(p) for p in paras):  # no letter styles (text pasted elsewhere):
+        return set(range(start, mapped[-1] + 1))  # only what lies between found blocks
     while start > 0 and not _furniture(paras[start - 1]):
         start -= 1
     end = mapped[-1]

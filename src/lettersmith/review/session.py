@@ -14,23 +14,38 @@ if TYPE_CHECKING:  # --apply's modules (ruamel.yaml, the library, ingest) load o
     from .apply import Plan
 
 
-def load_review(path: Path, reject: bool = False) -> Review:
-    """The comparison of a reviewed .docx with the letter lettersmith built."""
+def _docx(path: Path, what: str) -> None:
     if not path.is_file():
-        raise LettersmithError("no such file", file=path, hint="give the reviewed .docx")
+        raise LettersmithError("no such file", file=path, hint=f"give {what}")
     if not zipfile.is_zipfile(path):
         raise LettersmithError("this is not a Word .docx file", file=path,
                                hint="save the reviewed letter as .docx (Word or LibreOffice: "
                                     "Save As, Word 2007-365) and try again")
+
+
+def load_review(path: Path, reject: bool = False, built: Path | None = None) -> Review:
+    """The comparison of a reviewed .docx with the letter lettersmith built.
+
+    The record of what lettersmith wrote is the one inside the file; when the file
+    has lost it (the text pasted into a fresh document), ``built`` is the .docx
+    lettersmith wrote, whose record is used and whose paragraphs are found by text."""
     from .align import align
     from .read import read_reviewed
+    _docx(path, "the reviewed .docx")
     doc = read_reviewed(path)
+    if doc.record is None and built is not None:
+        _docx(built, "the .docx lettersmith built")
+        doc.record = read_reviewed(built).record
+        if doc.record is None:
+            raise LettersmithError("this .docx holds no lettersmith build record", file=built,
+                                   hint="give the file 'lettersmith build' wrote (out/<brief>.docx)")
     if doc.record is None:
         raise LettersmithError(
-            "this .docx holds no lettersmith build record and none of its text matches a "
-            "letter lettersmith built", file=path,
-            hint="review reads letters built by 'lettersmith build'; to draft library items "
-                 "from any other letter, use 'lettersmith ingest'")
+            "this .docx holds no lettersmith build record, so there is nothing to compare "
+            "its text with", file=path,
+            hint="if its text was pasted from a letter lettersmith built, add --built "
+                 "out/<brief>.docx; to draft library items from any other letter, use "
+                 "'lettersmith ingest'")
     align(doc)
     if not any(p.block is not None for p in doc.paragraphs):
         raise LettersmithError("none of this file's paragraphs matches the letter it records",
