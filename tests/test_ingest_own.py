@@ -134,3 +134,14 @@ def test_a_damaged_docx_is_one_clear_error(built, tmp_path, damage):
     assert result.stderr.startswith(f"error: {path}: ") or str(path) in result.stderr
     assert ("no document part" if damage == "no document" else "not well-formed XML") \
         in result.stderr
+
+
+def test_a_reviewed_block_is_mapped_and_named_as_edited(built, tmp_path):
+    from review_edits import Reviewer
+    r = Reviewer(built)
+    r.rewrite(r.block(3), "Other studies emphasize", "Several studies show")
+    edited = r.save(tmp_path / "edited.docx")
+    result = run("ingest", str(edited), "--dry-run", "--library", str(REPO), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "already in the library (not drafted again): 7 arguments; edited by a reviewer: " \
+        "287g-makes-communities-less-safe (see lettersmith review edited.docx)" in result.stdout
