@@ -322,24 +322,27 @@ def test_inflating_past_the_cap_is_refused(built, monkeypatch):
         read_reviewed(built)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def review_docx(tmp_path_factory) -> bytes:
+    return build(NEW, tmp_path_factory.mktemp("fuzz"), "--review").read_bytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(part=st.sampled_from(["word/document.xml", "word/footnotes.xml", "word/comments.xml",
-                             "customXml/item1.xml", "_rels/.rels",
-                             "word/_rels/document.xml.rels", None]),
+                             "word/commentsExtended.xml", "customXml/item1.xml",
+                             "_rels/.rels", "word/_rels/document.xml.rels", None]),
        cut=st.integers(0, 30_000), junk=st.binary(max_size=40))
-def test_mangled_docx_never_tracebacks(tmp_path_factory, part, cut, junk):
+def test_mangled_docx_never_tracebacks(review_docx, tmp_path_factory, part, cut, junk):
     """Cut a part (or the whole zip) anywhere and splice junk in: read_reviewed either
-    reads it or raises LettersmithError, nothing else."""
-    global _REVIEW_DOCX
-    if _REVIEW_DOCX is None:
-        _REVIEW_DOCX = build(NEW, tmp_path_factory.mktemp("fuzz"), "--review").read_bytes()
+    reads it or raises LettersmithError naming the file, nothing else."""
     if part is None:
-        data = _REVIEW_DOCX[:cut] + junk + _REVIEW_DOCX[cut + len(junk):]
+        data = review_docx[:cut] + junk + review_docx[cut + len(junk):]
     else:
-        parts = _parts_of(_REVIEW_DOCX)
+        with zipfile.ZipFile(io.BytesIO(review_docx)) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
         blob = parts.get(part, b"")
-        parts[part] = blob[:cut % (len(blob) + 1)] + junk + blob[cut % (len(blob) + 1):]
+        at = cut % (len(blob) + 1)
+        parts[part] = blob[:at] + junk + blob[at:]
         data = _zip(parts)
     path = tmp_path_factory.mktemp("mangled") / "m.docx"
     path.write_bytes(data)
@@ -349,14 +352,6 @@ def test_mangled_docx_never_tracebacks(tmp_path_factory, part, cut, junk):
         assert str(path) in str(err)
         return
     align(doc)
-
-
-_REVIEW_DOCX: bytes | None = None
-
-
-def _parts_of(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return {n: z.read(n) for n in z.namelist()}
 
 
 @pytest.mark.parametrize("which", ["built", "resaved"])
