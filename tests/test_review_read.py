@@ -14,7 +14,7 @@ import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reviewdocs import NEW, build, marked, number_notes, strip_anchors
+from reviewdocs import NEW, REPO as REPO_ROOT, build, marked, number_notes, strip_anchors
 from test_docx_support import validate
 
 from lettersmith.errors import LettersmithError
@@ -386,3 +386,34 @@ def test_a_lettersmith_letter_as_letterhead_leaves_one_record(built, tmp_path):
         items = [n for n in z.namelist() if re.fullmatch(r"customXml/item\d+\.xml", n)]
     assert items == ["customXml/item1.xml"]
     assert read_reviewed(out).record.blocks[2].id == "law-enforcement-leaders-oppose-287g"
+
+
+def test_every_kind_of_body_item_is_a_block(tmp_path):
+    """text, heading, argument, quote and asks: one recorded, bookmarked block each."""
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(f"""library: {REPO_ROOT}
+to: example-county-board
+subject: Every kind of block
+body:
+  - text: We write about the county's agreement.[@leap-2021-letter]
+  - heading: Why
+  - argument: 287g-makes-communities-less-safe
+  - quote: leap-2021-end-immediately
+  - asks: [end the agreement, publish the numbers]
+    intro: "We ask the Board to:"
+signatories: [Example Group]
+""", encoding="utf-8")
+    out = build(brief, tmp_path)
+    validate(out)
+    doc = align(read_reviewed(out))
+    kinds = [(b.kind, b.id) for b in doc.record.blocks]
+    assert kinds == [("text", None), ("heading", None),
+                     ("argument", "287g-makes-communities-less-safe"),
+                     ("quote", "leap-2021-end-immediately"), ("asks", None)]
+    assert mapped_blocks(doc) == {n: "bookmark" for n in range(5)}
+    quote = doc.record.blocks[3]
+    assert quote.paragraphs[0].startswith("\u201cthe 287(g) program needs to end")
+    assert quote.notes[0].cites[0]["id"] == "leap-2021-letter"
+    assert [len(b.paragraphs) for b in doc.record.blocks] == [1, 1, 1, 1, 3]
+    for n, block in enumerate(doc.record.blocks):
+        assert [p.accepted() for p in doc.paragraphs if p.block == n] == block.paragraphs
