@@ -138,6 +138,11 @@ def test_the_same_after_a_libreoffice_resave(work: Path) -> None:
     notes = [n["status"] for b in data["blocks"] for n in b["notes"]]
     assert notes == ["edited", "added", "removed", "removed"]
     assert [c["resolved"] for b in data["blocks"] for c in b["comments"]] == [False, True]
+    dry = lettersmith("review", "edited.docx", "--apply", "brief", "--dry-run", cwd=work)
+    assert dry.returncode == 0, dry.stderr
+    assert "+      Sheriffs, deputies, police chiefs and prosecutors are the leading critics" in dry.stdout
+    assert "witnesses.[See, e.g., @nilc-law-enforcement-leaders-2013 (dozens of" in dry.stdout
+    assert "^[This study covers 2008 to 2013. [@iza-hines-peri-deportations-crime-2019]]" in dry.stdout
 
 
 def test_text_pasted_into_a_fresh_document_with_built(work: Path) -> None:
