@@ -139,3 +139,12 @@ def test_the_comments_build_review_wrote_are_not_the_reviewers() -> None:
     assert [c.id for c in compare(doc).blocks[1].comments] == ["0"]
     doc.comments[-1].replies.append(RComment("10", "Ana", "", "Why this one?", ""))
     assert [c.id for c in compare(doc).blocks[1].comments] == ["0", "9"]
+
+
+def test_a_paragraph_split_in_two_is_an_edit() -> None:
+    doc = reviewed()
+    whole = doc.paragraphs[2]
+    doc.paragraphs.insert(3, RPara(99, "Body Text", [S("same", "reasons to object to 287(g).")], block=1))
+    whole.segments = [S("same", "Sheriffs have many "), S("same", "", note="5")]
+    block = compare(doc).blocks[1]
+    assert block.status == "edited" and block.changes == []

@@ -325,13 +325,19 @@ def _block(review: Review, index: int, paras: list[RPara]) -> BlockChange:
         status = "deleted"
         notes = [NoteChange("removed", None, n, None, n.text, "", index=i)
                  for i, n in enumerate(record.notes)]
-    elif norm(after) == norm(before) and all(n.status == "unchanged" for n in notes):
+    elif norm(after) == norm(before) and all(n.status == "unchanged" for n in notes) \
+            and _kept(review, paras) == len(record.paragraphs):  # a split or join is an edit
         status = "unchanged"
     else:
         status = "edited"
     return BlockChange(status, record, index, paras, before, after,
                        changes if status != "unchanged" else [], notes,
                        style=paras[0].style if paras else "")
+
+
+def _kept(review: Review, paras: list[RPara]) -> int:
+    """How many of ``paras`` still have text once the tracked changes are taken."""
+    return sum(1 for p in paras if "".join(s.text for s in review.taken(p.segments)).strip())
 
 
 def _added(review: Review, para: RPara) -> BlockChange | None:
