@@ -101,8 +101,8 @@ def test_json_shape() -> None:
 
 
 def test_word_changes_merges_a_tracked_run_split_in_two() -> None:
-    changes, after = word_changes("a b c", [S("same", "a "), S("ins", "new ", "X"), S("ins", "words ", "X"),
-                                            S("same", "b c")])
+    changes, after = word_changes("a b c", [S("same", "a "), S("ins", "new ", "X"), S("ins", "wo", "X"),
+                                            S("ins", "rds ", "X"), S("same", "b c")])
     assert [(c.text, c.tracked) for c in changes] == [("new words", True)]
     assert after == "a new words b c"
 

@@ -135,15 +135,17 @@ def word_changes(before: str, segments: list[Segment], reject: bool = False) -> 
         if tag in ("insert", "replace"):
             changes.append(Change("ins", " ".join(new[j1:j2]), False, at=j1))
     if not reject:
-        seen, previous = "", None  # original text so far; the tracked change just before
+        seen, previous, raw = "", None, ""  # original text so far; the tracked change just before
         for seg in segments:
             if seg.note is not None:
                 continue
             if seg.kind in ("ins", "del") and seg.text.strip():
                 if previous and previous.kind == seg.kind and previous.author == seg.author:
-                    previous.text = norm(previous.text + " " + seg.text)
+                    raw += seg.text  # one change split over runs (a word may be split too)
+                    previous.text = norm(raw)
                 else:
-                    previous = Change(seg.kind, norm(seg.text), True, seg.author, seg.date,
+                    raw = seg.text
+                    previous = Change(seg.kind, norm(raw), True, seg.author, seg.date,
                                       at=len(_words(seen)))
                     changes.append(previous)
             elif seg.text.strip():
