@@ -145,3 +145,16 @@ def test_a_reviewed_block_is_mapped_and_named_as_edited(built, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "already in the library (not drafted again): 7 arguments; edited by a reviewer: " \
         "287g-makes-communities-less-safe (see lettersmith review edited.docx)" in result.stdout
+
+
+def test_numbered_lines_of_a_text_letter_are_asks(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear Commissioners:\n\nThe agreement has cost the county dearly, and it "
+                      "has bought no safety for anyone who lives here, as every study shows.\n\n"
+                      "We therefore ask the Board to:\n\n1. end the agreement;\n\n"
+                      "2. publish the numbers.\n\nSincerely,\n\nExample Group\n", encoding="utf-8")
+    (tmp_path / "snippets").mkdir()
+    made = Ingester(load_library(tmp_path)).ingest(letter)
+    assert made.body[-1] == ("asks", {"asks": ["end the agreement;", "publish the numbers."],
+                                      "intro": "We therefore ask the Board to:"})
+    assert len(made.arguments) == 1

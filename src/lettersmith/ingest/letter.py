@@ -108,6 +108,21 @@ def signer_like(line: str, longest: int = 150) -> bool:
     return capital / len(words) >= 0.6
 
 
+def _asks(text: str) -> list[str]:
+    """The items of a numbered list, also when text extraction ran them together
+    ("1. end it; 2. publish the numbers."): split where the next number follows."""
+    items: list[str] = []
+    number = int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+    rest = _ASK.sub("", text, count=1)
+    while True:
+        nxt = re.search(rf"\s{number + 1}[.)]\s+(?=\S)", rest)
+        if not nxt:
+            break
+        items.append(rest[:nxt.start()].strip())
+        rest, number = rest[nxt.end():], number + 1
+    return items + [rest.strip()]
+
+
 def parse_letter(paragraphs: list[str]) -> Parsed:
     """Sort a letter's paragraphs into its parts."""
     out = Parsed()
@@ -135,7 +150,7 @@ def parse_letter(paragraphs: list[str]) -> Parsed:
             elif text == "###" or _WEB_TAIL.match(text):
                 zone = "after"
             elif _ASK.match(text) and out.salutation:
-                out.body.append(("ask", _ASK.sub("", text)))
+                out.body.extend(("ask", item) for item in _asks(text))
             elif _HEADING.match(text) or (len(text) < 90 and not re.search(r"[.?!:”\"\]]$", text)
                                           and out.salutation):
                 out.body.append(("heading", text))
