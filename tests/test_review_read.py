@@ -417,3 +417,38 @@ signatories: [Example Group]
     assert [len(b.paragraphs) for b in doc.record.blocks] == [1, 1, 1, 1, 3]
     for n, block in enumerate(doc.record.blocks):
         assert [p.accepted() for p in doc.paragraphs if p.block == n] == block.paragraphs
+
+
+@needs_soffice
+def test_a_reviewed_file_resaved_by_libreoffice_reads_the_same(built, tmp_path):
+    """Tracked changes (body and note), comments and a resolved one come through a
+    reviewer's LibreOffice save unchanged (one more conversion)."""
+    from review_edits import Reviewer
+    r = Reviewer(built)
+    r.insert(r.block(2), "Sheriffs, ", "deputies, ")
+    r.delete(r.block(2), "some of ")
+    r.insert(r.footnote_with("Hines and Giovanni Peri"), " ", "This study covers 2008 to 2013. ")
+    r.comment(r.block(2), "deputies, ", "Should we name deputies here?", author="Ana Reviewer",
+              date="2026-03-05T11:00:00Z")
+    r.comment(r.block(6), "most explicitly racist", "Source for this?", author="Bo Staff",
+              date="2026-03-06T09:30:00Z", resolved=True)
+    edited = r.save(tmp_path / "edited.docx")
+    resaved = tmp_path / "resaved.docx"
+    resaved.write_bytes(libreoffice_convert(edited.read_bytes(), "docx"))
+
+    def seen(path: Path) -> tuple:
+        doc = align(read_reviewed(path))
+        changes = [(p.block, s.kind, s.text, s.author) for p in doc.paragraphs
+                   for s in p.segments if s.kind != "same"]
+        notes = sorted((s.kind, s.text) for n in doc.notes.values() for s in n.segments
+                       if s.kind != "same")
+        comments = [(c.author, c.date, c.text, c.anchor, c.resolved,
+                     [doc.paragraphs[i].block for i in c.paragraphs]) for c in doc.comments]
+        return changes, notes, comments
+
+    before = seen(edited)
+    assert before[0] == [(2, "ins", "deputies, ", "Ana Reviewer"),
+                         (2, "del", "some of ", "Ana Reviewer")]
+    assert before[1] == [("ins", "This study covers 2008 to 2013. ")]
+    assert [c[4] for c in before[2]] == [False, True] and [c[5] for c in before[2]] == [[2], [6]]
+    assert seen(resaved) == before
