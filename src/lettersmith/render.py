@@ -178,8 +178,13 @@ class Renderer:
         draft.blocks.append({"kind": block.kind, "item": n, "id": item_id, "hash": digest,
                              "title": title, "source": text})
         part = "snippet" if block.kind == "argument" else "block"
-        ident = f" id={item_id}" if item_id else ""
+        ident = f" id={item_id}" if item_id else f" from={block.origin}" if block.origin else ""
         return f"::: {part} n={n} kind={block.kind}{ident}\n{text}\n:::"
+
+    def block_text(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft) -> str:
+        """One body entry as bare Markdown, outside the letter's body (no ``:::`` part, no
+        build-record entry): what a press release's text paragraph needs."""
+        return self._block_text(block, brief, base, draft)[0]
 
     def _block_text(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft
                     ) -> tuple[str, str | None, str]:
