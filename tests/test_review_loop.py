@@ -224,6 +224,12 @@ def test_apply_brief_dry_run_then_apply_then_rebuild(work: Path) -> None:
     drafted = (work / "snippets" / "sources" / "review-edited.yaml").read_text(encoding="utf-8")
     assert "id: roe-brand-new-study-detainers-2025" in drafted and "example.org/new-study" in drafted
 
+    # the release quotes the sentence the reviewer rewrote: --apply says so, the user updates it
+    assert "press.letter-quotes item 1 quotes words the reviewed letter no longer says" in done.stderr
+    assert f"press.letter-quotes item 2 quotes sentence 1 of {STUDIES}" in done.stderr
+    brief.write_text(text.replace("words: deputizes county officers to do the federal government\u2019s "
+                                  "immigration work", "words: turns county deputies into federal "
+                                  "immigration agents"), encoding="utf-8")
     rebuilt = lettersmith("build", f"examples/briefs/{BRIEF.name}", "-o", "out2", "-f", "docx,txt",
                           cwd=work)
     assert rebuilt.returncode == 0, rebuilt.stderr
@@ -240,6 +246,9 @@ def test_apply_brief_dry_run_then_apply_then_rebuild(work: Path) -> None:
     assert "7.  See Alex Nowrasteh" in notes
     assert "see Nowrasteh, supra note 7. See also Miroff, supra note 7." in notes
     assert "Assumption of Risk" not in letter  # the deleted block's note is gone
+    release = (work / "out2" / f"{BRIEF.stem}-press.txt").read_text(encoding="utf-8")
+    assert "turns county deputies into federal immigration agents" in release
+    assert "Other studies emphasize that when cities adopt" in release  # from: the text block
 
 
 def test_apply_library_updates_the_snippet_and_keeps_the_old_text(work: Path) -> None:

@@ -170,6 +170,7 @@ def plan_brief(review: Review, citations: Citations, brief: Path, library: Libra
             body[index] = _replacement(body[index], block, citations, plan.notes)
         if lines:
             body.yaml_set_comment_before_after_key(index, before="\n".join(lines), indent=indent)
+    plan.notes.extend(_press_quotes(data, review))
     new_text = yaml_text(yaml, data)
     if new_text != text:
         plan.changes.append(FileChange(brief, text, new_text))
@@ -196,3 +197,31 @@ def _comment_at(data: Any, body: Any, index: int, lines: list[str], indent: int)
     following = keys[keys.index("body") + 1:] if "body" in keys else []
     if following:
         data.yaml_set_comment_before_after_key(following[0], before="\n".join(lines))
+
+
+def _quoted(text: str) -> str:
+    text = re.sub(r"[\u201c\u201d]", '"', re.sub(r"[\u2018\u2019]", "'", text))
+    return " ".join(text.split()).rstrip(".")
+
+
+def _press_quotes(data: Any, review: Review) -> list[str]:
+    """Warnings for the release's quotations of the letter that the review changed
+    (``press.letter-quotes``): build stops on words the letter no longer says."""
+    press = data.get("press") if isinstance(data, dict) else None
+    entries = press.get("letter-quotes") if isinstance(press, dict) else None
+    if not isinstance(entries, list):
+        return []
+    letter = _quoted(" ".join(b.after for b in review.blocks))
+    edited = {b.id for b in review.blocks if b.id and b.status != "unchanged"}
+    out = []
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("words") and _quoted(str(entry["words"])) not in letter:
+            out.append(f"press.letter-quotes item {n} quotes words the reviewed letter no longer "
+                       f"says ({str(entry['words'])[:60]!r}): update them before the next build")
+        elif entry.get("sentence") and entry.get("from") in edited:
+            out.append(f"press.letter-quotes item {n} quotes sentence {entry['sentence']} of "
+                       f"{entry['from']}, which the reviewer edited: check that it still says "
+                       "what the release means")
+    return out
