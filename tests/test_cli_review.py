@@ -54,18 +54,20 @@ def test_letterhead_header_and_logo_survive(tmp_path: Path) -> None:
 
 def test_review_comments_one_per_argument_block(tmp_path: Path) -> None:
     out = built(tmp_path, NEW, "--review")
-    body = part(out, "word/document.xml")
-    blocks = body.count("<w:sdt>") + body.count("<w:sdt ")
     comments = part(out, "word/comments.xml")
-    assert blocks == 7  # the seven arguments of the brief
+    blocks = 7  # the seven arguments of the brief
     assert comments.count("<w:comment ") == blocks
     assert "law-enforcement-leaders-oppose-287g" in comments
 
 
-def test_content_controls_carry_snippet_ids(tmp_path: Path) -> None:
+def test_blocks_are_bookmarked_and_recorded(tmp_path: Path) -> None:
     out = built(tmp_path, NEW)
     body = part(out, "word/document.xml")
-    assert 'w:val="law-enforcement-leaders-oppose-287g#' in body
+    assert "<w:sdt" not in body
+    # one hidden bookmark per body item of the brief (12), and the record names them
+    assert [f'w:name="_lsb{n}"' in body for n in range(13)] == [True] * 12 + [False]
+    record = part(out, "customXml/item1.xml")
+    assert "law-enforcement-leaders-oppose-287g" in record
     assert "<w:comment " not in part(out, "word/comments.xml")
 
 

@@ -11,7 +11,7 @@ import pytest
 from test_docx_support import sample_letter
 
 from lettersmith.errors import LettersmithError
-from lettersmith.pdf import docx_to_pdf, find_soffice, printable
+from lettersmith.pdf import docx_to_pdf, find_soffice
 from lettersmith.writers.docx import render_docx
 from lettersmith.writers.docx.letterhead import LETTERHEADS
 
@@ -121,14 +121,3 @@ def test_missing_libreoffice_is_a_clear_error(monkeypatch):
 def test_time_limit(tmp_path):
     with pytest.raises(LettersmithError, match="did not finish"):
         docx_to_pdf(render_docx(sample_letter()), time_limit=0.05)
-
-
-def test_printable_copy_unwraps_content_controls():
-    import io
-    import zipfile
-    data = render_docx(sample_letter())
-    copy = printable(data)
-    with zipfile.ZipFile(io.BytesIO(copy)) as z:
-        body = z.read("word/document.xml")
-    assert b"<w:sdt>" not in body and b"Sheriffs, police chiefs" in body
-    assert body.count(b"footnoteReference ") == 6

@@ -1,4 +1,4 @@
-"""Word files for review: content controls carry snippet ids, --review comments,
+"""Word files for review: bookmarks mark the argument blocks, --review comments,
 document properties, the hash inside the file, and stable bytes."""
 from __future__ import annotations
 
@@ -12,29 +12,38 @@ from test_docx_notes import NS, W, check_three_ways, parts, write, xml
 from test_docx_support import sample_letter, validate
 
 from lettersmith.writers.docx import docx_was_edited, render_docx
-from lettersmith.writers.docx.controls import parse_tag
 from lettersmith.writers.docx.letterhead import LETTERHEADS
 
 
-def controls(data: bytes) -> list:
-    return xml(data, "word/document.xml").findall(".//w:sdt", NS)
+def block_paragraphs(data: bytes) -> dict[str, list]:
+    """Bookmark name -> the paragraphs from its start to its end, for ``_lsb`` marks."""
+    body = xml(data, "word/document.xml")
+    paras = body.findall(".//w:p", NS)
+    out = {}
+    for start in body.iter(W + "bookmarkStart"):
+        name = start.get(W + "name")
+        if not name.startswith("_lsb"):
+            continue
+        end = body.find(f".//w:bookmarkEnd[@w:id='{start.get(W + 'id')}']", NS)
+        first, last = paras.index(start.getparent()), paras.index(end.getparent())
+        out[name] = paras[first:last + 1]
+    return out
 
 
-def test_argument_blocks_are_content_controls(tmp_path):
+def test_argument_blocks_are_bookmarked_not_content_controls(tmp_path):
     doc = sample_letter()
     data = render_docx(doc)
     check_three_ways(write(tmp_path, data), doc)
-    sdts = controls(data)
-    tags = [parse_tag(s.find("w:sdtPr/w:tag", NS).get(W + "val")) for s in sdts]
-    assert tags == [("leo-critics", "3f2a9c01b7d4"), ("biden-promise", "aa01")]
-    aliases = [s.find("w:sdtPr/w:alias", NS).get(W + "val") for s in sdts]
-    assert aliases == ["Law enforcement leaders oppose 287(g)", "The President's promise"]
-    ids = [s.find("w:sdtPr/w:id", NS).get(W + "val") for s in sdts]
-    assert len(set(ids)) == 2
-    # the block's paragraphs and its note references are inside the control
-    first = sdts[0].find("w:sdtContent", NS)
-    assert len(first.findall("w:p", NS)) == 2
-    assert len(first.findall(".//w:footnoteReference", NS)) == 3
+    body = xml(data, "word/document.xml")
+    assert body.find(".//w:sdt", NS) is None, "no content controls: LibreOffice breaks them"
+    marks = block_paragraphs(data)
+    assert list(marks) == ["_lsb0", "_lsb1"]  # the model's snippet parts carry no n
+    # the block's paragraphs and its note references are inside the bookmark
+    assert len(marks["_lsb0"]) == 2
+    assert sum(len(p.findall(".//w:footnoteReference", NS)) for p in marks["_lsb0"]) == 3
+    # python-docx sees every paragraph of the letter, argument blocks included
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert any(t.startswith("Sheriffs, police chiefs") for t in texts)
     assert "comments.xml" not in "".join(parts(data))
 
 
@@ -55,10 +64,10 @@ def test_review_writes_one_comment_per_argument_block(letterhead, tmp_path):
     assert {c.get(W + "author") for c in comments} == {"lettersmith"}
     assert {c.get(W + "date") for c in comments} == {"2023-02-21T12:00:00Z"}
     body = xml(data, "word/document.xml")
-    for sdt, comment in zip(controls(data), comments):
+    for paras, comment in zip(block_paragraphs(data).values(), comments):
         cid = comment.get(W + "id")
-        assert sdt.find(f".//w:commentRangeStart[@w:id='{cid}']", NS) is not None
-        assert sdt.find(f".//w:commentRangeEnd[@w:id='{cid}']", NS) is not None
+        assert paras[0].find(f"w:commentRangeStart[@w:id='{cid}']", NS) is not None
+        assert paras[-1].find(f"w:commentRangeEnd[@w:id='{cid}']", NS) is not None
     assert len(body.findall(".//w:commentReference", NS)) == 2
     word = docx.Document(io.BytesIO(data))
     assert len(list(word.comments)) == 2

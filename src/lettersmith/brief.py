@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LettersmithError, suggest
+from .library import ID_RE
 from .yamlfile import LineDict, LineList, load_yaml
 
 # key: (accepted Python types, what to tell the user)
@@ -36,7 +37,8 @@ TOP_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "addresses": ((dict,), "source id -> the name of one of its also-at addresses to cite"),
 }
 BLOCK_KEYS = {"text": (str,), "argument": (str,), "heading": (str,), "asks": (list,),
-              "quote": (str,), "vars": (dict,), "level": (int,), "intro": (str,)}
+              "quote": (str,), "vars": (dict,), "level": (int,), "intro": (str,),
+              "from": (str,)}
 BLOCK_KINDS = ("text", "argument", "heading", "asks", "quote")
 CHOICES = {
     ("notes", "placement"): ("footnotes", "endnotes"),
@@ -83,6 +85,7 @@ class Block:
     line: int
     level: int = 2
     intro: str = ""
+    origin: str = ""  # a text block's from: the snippet id its text came from (review --apply)
 
 
 @dataclass
@@ -234,6 +237,12 @@ def _read_body(path: Path, data: LineDict) -> list[Block]:
                 f"body item {index + 1} must have exactly one of: " + ", ".join(BLOCK_KINDS)
                 + (f" (it has {', '.join(kinds)})" if kinds else ""), file=path, line=line)
         kind = kinds[0]
+        if "from" in entry and (kind != "text" or not ID_RE.match(str(entry["from"]))):
+            raise LettersmithError(f"'from:' goes only on a text block, with a snippet id (body "
+                                   f"item {index + 1} is {kind}, from: {entry['from']!r})",
+                                   file=path, line=entry.line_of("from"),
+                                   hint="from: names the snippet a text block's wording came from")
         blocks.append(Block(kind, entry[kind], dict(entry.get("vars") or {}), entry.line_of(kind),
-                            level=int(entry.get("level", 2)), intro=str(entry.get("intro", ""))))
+                            level=int(entry.get("level", 2)), intro=str(entry.get("intro", "")),
+                            origin=str(entry.get("from", ""))))
     return blocks

@@ -12,6 +12,7 @@ from .errors import LetterWarning, LettersmithError, suggest
 from .library import Library, load_library
 from .parse_cache import parse_letter
 from .render import Draft, Renderer
+from .review.record import make_record
 
 
 @dataclass
@@ -77,6 +78,8 @@ def document_from(draft: Draft, brief: Brief, library: Library) -> m.Document:
             div.attrs.update(draft.snippets.get(div.attrs.get("id", ""), {}))
             cited = [s for n in m.walk(div.blocks) if isinstance(n, m.Note) for s in n.sources]
             div.attrs["sources"] = ",".join(dict.fromkeys(cited))
+    doc.meta["record"] = make_record(doc, draft.blocks, str(Path(brief.path).resolve()),
+                                     library, draft.used)
     return doc
 
 

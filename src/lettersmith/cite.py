@@ -249,6 +249,7 @@ def _group(cite: m.Cite, note: m.Note, state: _State, starts: bool,
         out.extend(style.signal_inlines(item.prefix, capital))
         out.extend(_form(item, source, note, state, index == 0, capital and not item.prefix))
         cited.append((item.id, item.locator))
+        note.cites.append(item)
         state.chain = (item.id, item.locator)
         if item.suffix:
             out.append(m.Str("" if item.suffix[:1] in ",;." else " "))

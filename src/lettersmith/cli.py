@@ -27,6 +27,7 @@ LAZY_COMMANDS = {
     "new": ("lettersmith.commands.new", "new"),
     "preview": ("lettersmith.commands.preview", "preview"),
     "merge": ("lettersmith.commands.merge", "merge"),
+    "review": ("lettersmith.commands.review", "review"),
 }
 
 

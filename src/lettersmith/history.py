@@ -276,3 +276,40 @@ def query(library_root: Path, *, recipient: str | None = None,
                     (sent.id,)):
                 sent.items.setdefault(kind, []).append((item_id, digest))
     return found
+
+
+# ------------------------------------------------------------------ replaced texts
+# ``review --apply library`` keeps here every snippet text it replaces (its own
+# table, created on first use), so the old wording stays retrievable.
+
+REPLACED_SCHEMA = """
+CREATE TABLE IF NOT EXISTS replaced (
+  at TEXT NOT NULL,              -- when (ISO, local time)
+  item_id TEXT NOT NULL,
+  file TEXT NOT NULL,            -- the file as it was (absolute path)
+  text TEXT NOT NULL,            -- the whole file text before the change
+  why TEXT NOT NULL              -- e.g. "review of edited.docx"
+);
+"""
+
+
+def record_replaced(library_root: Path, item_id: str, file: Path, text: str, why: str) -> None:
+    """Keep a snippet's text before it is replaced."""
+    conn = connect(library_root)
+    assert conn is not None
+    with closing(conn), conn:
+        conn.executescript(REPLACED_SCHEMA)
+        conn.execute("INSERT INTO replaced (at, item_id, file, text, why) VALUES (?, ?, ?, ?, ?)",
+                     (dt.datetime.now().isoformat(timespec="seconds"), item_id,
+                      str(Path(file).resolve()), text, why))
+
+
+def replaced_texts(library_root: Path, item_id: str) -> list[tuple[str, str, str]]:
+    """(when, why, text) of every earlier text of ``item_id``, newest first."""
+    conn = connect(library_root, create=False)
+    if conn is None:
+        return []
+    with closing(conn):
+        conn.executescript(REPLACED_SCHEMA)
+        return conn.execute("SELECT at, why, text FROM replaced WHERE item_id = ? "
+                            "ORDER BY rowid DESC", (item_id,)).fetchall()

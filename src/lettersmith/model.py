@@ -96,7 +96,9 @@ class Note:
 
     ``number`` is the 1-based position in the letter; ``label`` is that number in
     the letter's numbering format ("3", "iii", "III").  ``sources`` lists the
-    source ids the note cites, in order; ``forms`` how each citation was written.
+    source ids the note cites, in order; ``forms`` how each citation was written;
+    ``cites`` every citation item as it was written (for the build record a review
+    reads back).
     """
 
     blocks: list[Block]
@@ -104,6 +106,7 @@ class Note:
     label: str = ""
     sources: list[str] = field(default_factory=list)
     forms: list[CiteForm] = field(default_factory=list)
+    cites: list[CiteItem] = field(default_factory=list)
 
 
 Inline = Union[Str, Emph, Strong, Code, Link, LineBreak, Cite, NoteRef, Note]
@@ -142,7 +145,9 @@ class Div:
 
     ``kind`` is the part's name: address, date, via, subject, salutation,
     closing, signoff, signatures, signature-blocks, cc, contact, ... or
-    ``snippet`` for an argument block, whose ``attrs`` carry ``id`` and ``hash``.
+    ``snippet`` for an argument block, whose ``attrs`` carry ``id`` and ``hash``,
+    or ``block`` for any other body item of the brief.  Both carry ``n``, the
+    item's index in the brief's ``body:`` (the Word writer's ``_lsb<n>`` bookmark).
     """
 
     kind: str

@@ -227,7 +227,7 @@ class _Converter:
                 out.append(m.BlockQuote(inner))
             elif kind == "container_part_open":
                 name, attrs = parse_info(token.info)
-                keep = name != "snippet"
+                keep = name not in ("snippet", "block", "body-item")  # body items read as build reads them
                 self.keep_lines += keep
                 inner, pos = self.blocks(pos + 1, end, "container_part_close")
                 self.keep_lines -= keep

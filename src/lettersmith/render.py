@@ -76,6 +76,7 @@ class Draft:
     recipient: dict[str, Any]
     signatories: Signatories | None
     snippets: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> attrs
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # one per body item, in order
     used: dict[str, list[str]] = field(default_factory=dict)  # kind -> ids, in order
     warnings: list[LetterWarning] = field(default_factory=list)
 
@@ -196,8 +197,29 @@ class Renderer:
                     file=filename, line=first_line + number,
                     hint="move the citation into the paragraph below the heading")
 
-    def render_block(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft) -> str:
-        """One body entry of the brief as Markdown."""
+    def render_block(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft,
+                     n: int = 0) -> str:
+        """One body entry of the brief (index ``n`` in ``body:``) as Markdown, in a
+        ``::: snippet`` (arguments) or ``::: block`` part that names the entry; what
+        was rendered is kept in ``draft.blocks`` for the build record."""
+        text, item_id, title = self._block_text(block, brief, base, draft)
+        digest = text_hash(text)
+        if block.kind == "argument":
+            digest = draft.snippets[item_id]["hash"]
+        draft.blocks.append({"kind": block.kind, "item": n, "id": item_id, "hash": digest,
+                             "title": title, "source": text})
+        part = "snippet" if block.kind == "argument" else "block"
+        ident = f" id={item_id}" if item_id else f" from={block.origin}" if block.origin else ""
+        return f"::: {part} n={n} kind={block.kind}{ident}\n{text}\n:::"
+
+    def block_text(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft) -> str:
+        """One body entry as bare Markdown, outside the letter's body (no ``:::`` part, no
+        build-record entry): what a press release's text paragraph needs."""
+        return self._block_text(block, brief, base, draft)[0]
+
+    def _block_text(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft
+                    ) -> tuple[str, str | None, str]:
+        """(Markdown, the library item's id or None, its title) of one body entry."""
         brief_file = str(brief.path)
         context = dict(base)
         if block.kind == "argument":
@@ -217,24 +239,25 @@ class Renderer:
                      "origin": str(item.data.get("origin") or ""),
                      "tags": ",".join(item.tags)}
             draft.snippets[item.id] = attrs
-            return f"::: snippet id={item.id}\n{text}\n:::"
+            return text, item.id, item.title
         context.update(block.vars)
         if block.kind == "text":
             offset = block.line if "\n" in str(block.value) else block.line - 1
-            return self._inline_template(str(block.value), brief_file, offset, context, draft)
+            return self._inline_template(str(block.value), brief_file, offset, context,
+                                         draft), None, ""
         if block.kind == "heading":
             text = self._inline_template(str(block.value), brief_file, block.line - 1, context, draft)
             heading = "#" * max(1, min(block.level, 6)) + " " + text.replace("\n", " ")
             self._refuse_heading_notes(heading, brief_file, block.line)
-            return heading
+            return heading, None, ""
         if block.kind == "quote":
             item = self.library.get("quote", str(block.value), file=brief_file, line=block.line)
             helpers = self._helpers(draft)
-            return "> " + helpers["quote"](item.id)
+            return "> " + helpers["quote"](item.id), item.id, item.title
         lines = [self._inline_template(str(ask), brief_file, block.line - 1, context, draft)
                  .replace("\n", " ") for ask in block.value]
         intro = (block.intro + "\n\n") if block.intro else ""
-        return intro + "\n".join(f"{n}. {ask}" for n, ask in enumerate(lines, 1))
+        return intro + "\n".join(f"{n}. {ask}" for n, ask in enumerate(lines, 1)), None, ""
 
     def _inline_template(self, text: str, filename: str, offset: int, context: dict[str, Any],
                          draft: Draft) -> str:
@@ -259,7 +282,8 @@ class Renderer:
         base: dict[str, Any] = {"to": recipient, "date": brief.date, "brief": dict(brief.data)}
         base.update(brief.get("vars") or {})
         base.update(self._helpers(draft))
-        blocks = [self.render_block(block, brief, base, draft) for block in brief.body]
+        blocks = [self.render_block(block, brief, base, draft, n)
+                  for n, block in enumerate(brief.body)]
         name = str(brief.get("template") or "letter")
         try:
             template = self.env.get_template(f"{name}.md.j2")

@@ -117,6 +117,8 @@ def brief_schema() -> dict[str, Any]:
                         "anyOf": [{"type": "string"}, recipient]}
     block_props = {key: _of_types(types, key) for key, types in b.BLOCK_KEYS.items()}
     block_props["asks"]["items"] = {"type": "string"}
+    block_props["from"]["description"] = ("on a text block: the snippet id its wording came from "
+                                          "(written by review --apply brief)")
     block = {"type": "object", "additionalProperties": False, "properties": block_props,
              "oneOf": [{"required": [kind]} for kind in b.BLOCK_KINDS]}
     properties["body"]["items"] = {"anyOf": [{"type": "string"}, block]}

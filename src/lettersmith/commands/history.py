@@ -24,13 +24,18 @@ def shown_path(path: str) -> str:
 @click.option("--library", "library_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Library folder (default: the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.option("--replaced", is_flag=True,
+              help="With --snippet: print the snippet's earlier texts that review --apply replaced.")
 @user_errors
 def history(recipient: str | None, snippet: str | None, merge: str | None,
-            library_dir: Path | None, as_json: bool) -> None:
+            library_dir: Path | None, as_json: bool, replaced: bool) -> None:
     """List the letters built from this library, newest letter first."""
     from ..history import db_path, query
 
     root = library_dir or Path.cwd()
+    if replaced:
+        _replaced(root, snippet)
+        return
     found = query(root, recipient=recipient, snippet=snippet, merge=merge)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], indent=2))
@@ -61,3 +66,16 @@ def history(recipient: str | None, snippet: str | None, merge: str | None,
                        f"quotes: {len(sent.items.get('quote', []))}, "
                        f"facts: {len(sent.items.get('fact', []))}")
     click.echo(f"{len(found)} letter(s)", err=True)
+
+
+def _replaced(root: Path, snippet: str | None) -> None:
+    """Every earlier text of a snippet that ``review --apply library`` replaced, newest first."""
+    if not snippet:
+        raise click.UsageError("--replaced goes with --snippet ID")
+    from ..history import replaced_texts
+    rows = replaced_texts(root, snippet)
+    if not rows:
+        click.echo(f"no earlier text of {snippet} is recorded")
+    for at, why, text in rows:
+        click.echo(f"--- {snippet} as it was before {at.replace('T', ' ')} ({why}):")
+        click.echo(text, nl=not text.endswith("\n"))

@@ -70,7 +70,19 @@ def report(made: Made) -> None:
     cited = sum(len(v) for v in made.note_sources.values())
     click.echo(f"  notes: {len(raw.notes)} ({raw.numbering}), {cited} citations")
     click.echo(f"  sources: {len(made.sources)} new, {len(made.matched)} already in the library")
-    click.echo(f"  arguments: {len(made.arguments)}, quotes: {len(made.quotes)}")
+    click.echo(f"  arguments: {len(made.arguments)}, quotes: {len(made.quotes)}"
+               + (f" ({len(made.matched_quotes)} more already in the library)"
+                  if made.matched_quotes else ""))
+    if made.reused:
+        edited = [k.id for k in made.reused if k.edited]
+        by_text = sum(1 for k in made.reused if k.by == "text")
+        click.echo(f"  already in the library (not drafted again): {len(made.reused)} arguments"
+                   + (f" ({by_text} recognized by their text)" if by_text else "")
+                   + (f"; edited by a reviewer: {', '.join(edited)} (see lettersmith review "
+                      f"{made.path.name})" if edited else ""))
+    if raw.tracked:
+        counts = ", ".join(f"{n} {kind}" for kind, n in raw.tracked.items())
+        click.echo(f"  tracked changes taken as accepted: {counts}")
     signers = sum(len(s["signers"]) for s in made.signatories)
     if signers:
         click.echo(f"  signatories: {signers} signers")

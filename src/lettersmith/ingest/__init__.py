@@ -28,6 +28,7 @@ class RawDoc:
     notes: dict[int, RawNote] = field(default_factory=dict)
     numbering: str = "arabic"  # arabic | lower-roman | upper-roman
     unplaced: list[str] = field(default_factory=list)  # fragments no part could take
+    tracked: dict[str, int] = field(default_factory=dict)  # tracked changes taken as accepted
 
 
 def read_any(path: Path) -> RawDoc:

@@ -82,10 +82,15 @@ def _in_url(text: str, i: int) -> bool:
     return "://" in text[start:i] and i + 1 < len(text) and not text[i + 1].isspace()
 
 
+# A bare "Id." note, italic or not, after a signal or not: "*Id.*", "Id. at 5", "*See id.*"
+_IBID = re.compile(r"^\*?(?:(?:see(?: also)?|cf\.|accord),?\s+)?\*?id\*?\.?\*?(?:,? at\b|\s|$)",
+                   re.I)
+
+
 def looks_like_citation(text: str) -> bool:
     return bool(URL.search(text) or _QUOTED.search(text) and re.search(r"[,.][”\"]", text)
                 or _ITALIC.search(text) or _CASE.search(text)
-                or re.match(r"^\*?(Id\.|id\.)", text) or "supra" in text
+                or _IBID.match(text) or "supra" in text
                 or (_DATE.search(text) and "," in text and len(text) < 300))
 
 
@@ -121,7 +126,7 @@ def parse_citation(text: str) -> Piece:
         piece.signal = signal.group(1)[0].upper() + signal.group(1)[1:]
         rest = star + rest[len(star) + signal.end():]
     bare = rest.replace("*", "")
-    ibid = re.match(r"^Id\.(?:,? at (?P<pin>[\w\-–]+))?", bare, re.I)
+    ibid = re.match(r"^Id\.?(?:,? at (?P<pin>[\w\-–]+))?(?:$|[\s,.])", bare, re.I)
     if ibid:
         piece.ibid, piece.locator = True, ibid.group("pin") or ""
         return piece

@@ -1,29 +1,30 @@
 """Word files: body paragraphs with real footnote and endnote references, and the
-notes' texts from ``word/footnotes.xml`` and ``word/endnotes.xml``."""
+notes' texts from ``word/footnotes.xml`` and ``word/endnotes.xml``.  Parts are
+read through the review reader's safe :class:`Package` (no DTDs or entities, a
+cap on inflated size, every problem a LettersmithError naming the file)."""
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import LettersmithError
+from ..review.ooxml import Package
 from . import RawDoc, RawNote
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CONTAINERS = {W + t for t in ("ins", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml")}
+_CONTAINERS = {W + t for t in ("ins", "moveTo", "smartTag", "sdt", "sdtContent", "fldSimple",
+                               "customXml")}
 
 
-def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+def _rels(archive: Package, part: str) -> dict[str, str]:
     """Relationship id -> target of one part (hyperlink URLs)."""
     name = part.rsplit("/", 1)
-    path = f"{name[0]}/_rels/{name[1]}.rels"
-    if path not in archive.namelist():
+    root = archive.xml(f"{name[0]}/_rels/{name[1]}.rels")
+    if root is None:
         return {}
-    root = etree.fromstring(archive.read(path))
     return {r.get("Id"): r.get("Target") for r in root.iter(PKG_REL + "Relationship")}
 
 
@@ -69,11 +70,53 @@ def paragraph_text(p: etree._Element, rels: dict[str, str]) -> str:
     return re.sub(r"\*(\s*)\*", r"\1", "".join(out))
 
 
-def _notes(archive: zipfile.ZipFile, part: str, tag: str) -> dict[str, str]:
-    if part not in archive.namelist():
+def _bullets(archive: Package) -> set[tuple[str, str]]:
+    """(numId, ilvl) pairs whose list is bulleted, from ``word/numbering.xml``."""
+    root = archive.xml("word/numbering.xml")
+    if root is None:
+        return set()
+    abstract = {a.get(W + "abstractNumId"): {lvl.get(W + "ilvl") for lvl in a.iter(W + "lvl")
+                                             if lvl.find(f"{W}numFmt[@{W}val='bullet']") is not None}
+                for a in root.iter(W + "abstractNum")}
+    out = set()
+    for num in root.iter(W + "num"):
+        ref = num.find(W + "abstractNumId")
+        for level in abstract.get(ref.get(W + "val") if ref is not None else None, set()):
+            out.add((num.get(W + "numId"), level))
+    return out
+
+
+def list_number(p: etree._Element, bullets: set[tuple[str, str]]) -> bool:
+    """Whether ``p`` is an item of a numbered (not bulleted) Word list."""
+    num = p.find(f"{W}pPr/{W}numPr")
+    if num is None:
+        return False
+    num_id = num.find(W + "numId")
+    level = num.find(W + "ilvl")
+    key = (num_id.get(W + "val") if num_id is not None else None,
+           level.get(W + "val") if level is not None else "0")
+    return key[0] not in (None, "0") and key not in bullets
+
+
+def tracked_changes(roots: list[etree._Element | None]) -> dict[str, int]:
+    """How many tracked insertions, deletions and moves the body and notes hold."""
+    counts = {"insertions": 0, "deletions": 0, "moves": 0}
+    for root in roots:
+        if root is None:
+            continue
+        counts["insertions"] += sum(1 for e in root.iter(W + "ins") if e.find(W + "r") is not None)
+        counts["deletions"] += sum(1 for e in root.iter(W + "del") if e.find(W + "r") is not None)
+        counts["moves"] += sum(1 for _ in root.iter(W + "moveTo"))
+    return {k: v for k, v in counts.items() if v}
+
+
+def _notes(archive: Package, part: str, tag: str, roots: list[etree._Element | None]
+           ) -> dict[str, str]:
+    root = archive.xml(part)
+    roots.append(root)
+    if root is None:
         return {}
     rels = _rels(archive, part)
-    root = etree.fromstring(archive.read(part))
     out = {}
     for note in root.iter(W + tag):
         if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
@@ -86,20 +129,26 @@ def _notes(archive: zipfile.ZipFile, part: str, tag: str) -> dict[str, str]:
 
 def read_docx(path: Path) -> RawDoc:
     """Paragraphs of the main document, each footnote/endnote numbered by first reference."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise LettersmithError("this is not a Word (.docx) file", file=path,
-                               hint="save it from Word as .docx, or as plain text (.txt)") from None
-    with archive:
-        body = etree.fromstring(archive.read("word/document.xml"))
-        rels = _rels(archive, "word/document.xml")
-        texts = {"f": _notes(archive, "word/footnotes.xml", "footnote"),
-                 "e": _notes(archive, "word/endnotes.xml", "endnote")}
-        settings = archive.read("word/settings.xml").decode("utf-8", "replace") \
-            if "word/settings.xml" in archive.namelist() else ""
-    paragraphs = [paragraph_text(p, rels) for p in body.iter(W + "p")
-                  if p.getparent() is not None and p.getparent().tag != W + "txbxContent"]
+    with Package(path) as archive:
+        main = archive.main_part()
+        body = archive.xml(main)
+        if body is None:
+            raise archive.error(f"the document part {main} is missing")
+        rels = _rels(archive, main)
+        roots = [body]
+        texts = {"f": _notes(archive, "word/footnotes.xml", "footnote", roots),
+                 "e": _notes(archive, "word/endnotes.xml", "endnote", roots)}
+        settings = (archive.read("word/settings.xml") or b"").decode("utf-8", "replace")
+        bullets = _bullets(archive)
+        tracked = tracked_changes(roots)
+    paragraphs = []
+    counter = 0
+    for p in body.iter(W + "p"):
+        if p.getparent() is None or p.getparent().tag == W + "txbxContent":
+            continue
+        text = paragraph_text(p, rels)
+        counter = counter + 1 if list_number(p, bullets) else 0
+        paragraphs.append(f"{counter}. {text.strip()}" if counter and text.strip() else text)
     numbers: dict[str, int] = {}
     notes: dict[int, RawNote] = {}
 
@@ -118,4 +167,6 @@ def read_docx(path: Path) -> RawDoc:
         fmt = re.search(r"<w:endnotePr>.*?<w:numFmt w:val=\"(\w+)\"", settings, re.S)
         numbering = {"lowerRoman": "lower-roman", "upperRoman": "upper-roman"}.get(
             fmt.group(1) if fmt else "lowerRoman", "arabic")
-    return RawDoc(path, [p.strip() for p in paragraphs if p.strip()], notes, numbering)
+    raw = RawDoc(path, [p.strip() for p in paragraphs if p.strip()], notes, numbering)
+    raw.tracked = tracked
+    return raw

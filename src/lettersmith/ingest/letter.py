@@ -27,6 +27,7 @@ _SALUTATION = re.compile(r"^Dear\s+.+[,:]$")
 _CONTACT = re.compile(r"^(For (?:questions|more information)|Please contact|To discuss)", re.I)
 _CC = re.compile(r"^(?:Cc|CC|cc):\s*(.*)$")
 _HEADING = re.compile(r"^\(\d{1,2}\)\s+\S|^[IVX]{1,4}\.\s+\S")
+_ASK = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")  # an item of a numbered list: one of the asks
 _TITLE_ROW = re.compile(r"^(?:Member of Congress|Members? of Congress|U\.S\. (?:Senator|Representative)|"
                         r"Senator|Representative)$")
 _STOP = {"of", "for", "and", "the", "in", "on", "de", "del", "los", "la", "y", "&", "a", "at",
@@ -63,7 +64,7 @@ class Parsed:
     via: str = ""
     subject: str = ""
     salutation: str = ""
-    body: list[tuple[str, str]] = field(default_factory=list)  # (text|heading, markdown)
+    body: list[tuple[str, str]] = field(default_factory=list)  # (text|heading|ask, markdown)
     closing: str = ""
     contact: str = ""
     signoff: str = ""
@@ -107,6 +108,21 @@ def signer_like(line: str, longest: int = 150) -> bool:
     return capital / len(words) >= 0.6
 
 
+def _asks(text: str) -> list[str]:
+    """The items of a numbered list, also when text extraction ran them together
+    ("1. end it; 2. publish the numbers."): split where the next number follows."""
+    items: list[str] = []
+    number = int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+    rest = _ASK.sub("", text, count=1)
+    while True:
+        nxt = re.search(rf"\s{number + 1}[.)]\s+(?=\S)", rest)
+        if not nxt:
+            break
+        items.append(rest[:nxt.start()].strip())
+        rest, number = rest[nxt.end():], number + 1
+    return items + [rest.strip()]
+
+
 def parse_letter(paragraphs: list[str]) -> Parsed:
     """Sort a letter's paragraphs into its parts."""
     out = Parsed()
@@ -133,6 +149,8 @@ def parse_letter(paragraphs: list[str]) -> Parsed:
                 out.contact = text
             elif text == "###" or _WEB_TAIL.match(text):
                 zone = "after"
+            elif _ASK.match(text) and out.salutation:
+                out.body.extend(("ask", item) for item in _asks(text))
             elif _HEADING.match(text) or (len(text) < 90 and not re.search(r"[.?!:”\"\]]$", text)
                                           and out.salutation):
                 out.body.append(("heading", text))

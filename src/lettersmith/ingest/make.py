@@ -11,6 +11,7 @@ from ..library import Library
 from ..signers import name_key
 from . import RawDoc, read_any
 from .cites import Piece, norm_title, parse_note, same_source, slug_overlap
+from .known import Known, key, known_paragraphs
 from .letter import Parsed, parse_letter, speaker_kind
 
 _STOPWORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "by", "with", "at",
@@ -40,7 +41,9 @@ class Made:
     recipient_id: str = ""
     signatories: list[dict[str, Any]] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
-    body: list[tuple[str, str]] = field(default_factory=list)  # ("argument", id) | ("heading", text)
+    body: list[tuple[str, Any]] = field(default_factory=list)  # ("argument", id) | ("heading", text) | ("asks", {...})
+    reused: list[Known] = field(default_factory=list)  # library arguments found in the letter
+    matched_quotes: list[str] = field(default_factory=list)  # library quotes found again
 
 
 class Ingester:
@@ -57,6 +60,8 @@ class Ingester:
                              for item in library.of_kind("signatories")
                              for s in item.data.get("signers") or []}
         self.tags = sorted({t for item in library.items.values() for t in item.tags})
+        self.quote_keys = {key(str(item.data.get("text") or "")): item.id
+                           for item in library.of_kind("quote")}
         self.recipients: list[tuple[str, str]] = [
             (item.id, _person(str(item.data.get("name")))) for item in library.of_kind("recipient")]
 
@@ -120,7 +125,7 @@ class Ingester:
             if number not in referenced:
                 made.unplaced.append(f"note {note.label}: its reference was not found in the text "
                                      f"(its sources were kept): {note.text[:80]}")
-        self._arguments(parsed, markup, made)
+        self._arguments(parsed, markup, made, known_paragraphs(path, self.library))
         self._quotes(parsed, made)
         self._people(parsed, made)
         return made
@@ -166,13 +171,23 @@ class Ingester:
             markup[number] = _note_markup(note_pieces)
         return markup
 
-    def _arguments(self, parsed: Parsed, markup: dict[int, str], made: Made) -> None:
+    def _arguments(self, parsed: Parsed, markup: dict[int, str], made: Made,
+                   known: dict[tuple[str, ...], Known]) -> None:
         heading = ""
         origin = _origin(parsed, made.path)
+        previous = ""
         for kind, text in parsed.body:
+            last_kind, previous = previous, kind
             if kind == "heading":
                 heading = re.sub(r"^\(\d+\)\s*", "", text)
                 made.body.append(("heading", text))
+                continue
+            hit = known.get(key(text)) if kind == "text" else None
+            if hit is not None:  # the library's own block (lettersmith wrote this letter)
+                if made.body[-1:] != [("argument", hit.id)]:
+                    made.body.append(("argument", hit.id))
+                    made.reused.append(hit)
+                heading = ""
                 continue
 
             def note(match: re.Match[str]) -> str:
@@ -183,6 +198,9 @@ class Ingester:
                 return markup[number]
 
             body = re.sub(r"\[\^(\d+)\]", note, text)
+            if kind == "ask":
+                self._ask(body, last_kind == "ask", made)
+                continue
             if re.search(r"\{[{%#]", body):
                 body = "{% raw %}" + body + "{% endraw %}"
             plain = re.sub(r"\[\^\d+\]", "", text)
@@ -195,8 +213,27 @@ class Ingester:
                                    "tags": tags, "origin": origin, "body": body})
             made.body.append(("argument", made.arguments[-1]["id"]))
 
+    @staticmethod
+    def _ask(text: str, continues: bool, made: Made) -> None:
+        """One item of a numbered list: the letter's asks (a paragraph ending in a
+        colon just before the list becomes their intro, not an argument)."""
+        if continues and made.body and made.body[-1][0] == "asks":
+            made.body[-1][1]["asks"].append(text)
+            return
+        asks: dict[str, Any] = {"asks": [text]}
+        last = made.body[-1] if made.body else None
+        if last and last[0] == "argument" and made.arguments and \
+                made.arguments[-1]["id"] == last[1] and made.arguments[-1]["body"].rstrip().endswith(":"):
+            asks["intro"] = made.arguments.pop()["body"].strip()
+            made.body.pop()
+        made.body.append(("asks", asks))
+
     def _quotes(self, parsed: Parsed, made: Made) -> None:
         for quote in parsed.quotes:
+            same = self.quote_keys.get(key(quote.text))
+            if same:  # the library's quotation, quoted again
+                made.matched_quotes.append(same)
+                continue
             item: dict[str, Any] = {"id": self.new_id(slugify(quote.speaker, 3) + "-"
                                                       + slugify(quote.text, 3)),
                                     "text": quote.text, "speaker": quote.speaker,

@@ -115,7 +115,8 @@ def draft_brief(made: Made, library_root: Path, brief_dir: Path) -> str:
     for key in ("via", "subject"):
         if getattr(parsed, key):
             data[key] = getattr(parsed, key)
-    data["body"] = [{kind: value} for kind, value in made.body]
+    data["body"] = [value if isinstance(value, dict) else {kind: value}
+                    for kind, value in made.body]
     for key in ("closing", "signoff", "contact"):
         if getattr(parsed, key):
             data[key] = getattr(parsed, key)

@@ -22,8 +22,9 @@ class MarkingRenderer(Renderer):
     """Wraps each body entry of the brief in ``:::: body-item n=INDEX`` so the page
     knows which entry a paragraph came from (where to insert a new block)."""
 
-    def render_block(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft) -> str:
-        text = super().render_block(block, brief, base, draft)
+    def render_block(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft,
+                     n: int = 0) -> str:
+        text = super().render_block(block, brief, base, draft, n)
         index = next((i for i, b in enumerate(brief.body) if b is block), -1)
         if index < 0:  # a block rendered outside the body (none today)
             return text

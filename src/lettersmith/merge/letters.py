@@ -113,7 +113,6 @@ def build_row(brief: Brief, library: Library, to: dict[str, Any] | str,
 def run_batch(tasks: list[Task]) -> list[Outcome]:
     """Build and write each task's letter; record the batch in the history."""
     from .. import history
-    from ..pdf import printable
 
     assert _STATE is not None, "init() first"
     state, settings = _STATE, _STATE.settings
@@ -136,7 +135,7 @@ def run_batch(tasks: list[Task]) -> list[Outcome]:
             if "pdf" in settings.formats and settings.staging is not None:
                 docx = files.get(settings.out_dir / f"{task.stem}.docx") or \
                     render(letter.doc, "docx", letterhead=head)
-                write_atomic(settings.staging / f"{task.stem}.docx", printable(docx))
+                write_atomic(settings.staging / f"{task.stem}.docx", docx)
             outcome.warnings = [str(w) for w in letter.warnings]
             outcome.warnings += write_all(files, settings.force)
         except LettersmithError as err:

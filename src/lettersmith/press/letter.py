@@ -17,6 +17,9 @@ def block_texts(doc: m.Document) -> dict[str, str]:
     for node in m.walk(doc.blocks, into_notes=False):
         if isinstance(node, m.Div) and node.kind == "snippet":
             texts[node.attrs.get("id", "")] = m.plain_text(node.blocks)
+        elif isinstance(node, m.Div) and node.kind == "block" and node.attrs.get("from"):
+            # a text block with from: (review --apply brief) is still that argument's text
+            texts[node.attrs["from"]] = m.plain_text(node.blocks)
     return texts
 
 

@@ -104,7 +104,7 @@ class ReleaseBuilder:
         line = entry.line_of(next(iter(entry))) if hasattr(entry, "line_of") else 0
         if "text" in entry:
             block = Block("text", entry["text"], {}, line)
-            text = self.renderer.render_block(block, self.brief, base, self.draft)
+            text = self.renderer.block_text(block, self.brief, base, self.draft)
             return "\n\n".join(" ".join(p.split("\n")) for p in re.split(r"\n\s*\n", text))
         library = self.letter.library
         items: list[Item] = []

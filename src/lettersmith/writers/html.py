@@ -73,6 +73,8 @@ class HtmlWriter(TextWriter):
         return f"<blockquote>\n{self.blocks(b.blocks)}\n</blockquote>"
 
     def block_div(self, b: m.Div) -> str:
+        if b.kind == "block":  # a body item of the brief: no wrapper of its own
+            return self.blocks(b.blocks)
         attrs = ""
         if b.kind == "snippet":
             attrs = f' data-snippet="{escape(b.attrs.get("id", ""))}"'

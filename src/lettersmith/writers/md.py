@@ -54,7 +54,7 @@ class MarkdownWriter(TextWriter):
         return "\n".join(("> " + line).rstrip() for line in self.blocks(b.blocks).split("\n"))
 
     def block_div(self, b: m.Div) -> str:
-        if b.kind == "snippet":
+        if b.kind in ("snippet", "block"):
             return self.blocks(b.blocks)
         return f"::: {b.kind}\n{self.blocks(b.blocks)}\n:::"
 

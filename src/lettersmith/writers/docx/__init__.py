@@ -2,8 +2,9 @@
 
 Real footnotes or endnotes, NOTEREF fields for "*supra* note N", letter parts
 as paragraph styles on a letterhead, sign-on lists in columns, signature
-blocks, argument blocks as content controls (with review comments), document
-properties, and a content hash inside the file for safe re-builds.
+blocks, each body block of the brief in a hidden ``_lsb<n>`` bookmark with the
+build record as a custom XML part (and review comments), document properties,
+and a content hash inside the file for safe re-builds.
 This package is the only place lettersmith imports python-docx.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from lettersmith.model import Document
 
 from .blocks import BlockWriter
 from .context import Ctx, referenced_notes
-from .controls import add_review_comments
+from .provenance import add_review_comments, embed_record
 from .layout import apply_column_groups, ensure_page_numbers
 from .letterhead import DEFAULT_LETTERHEAD, open_letterhead
 from .notes import NotesWriter, set_number_format
@@ -52,5 +53,9 @@ def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool =
     when = letter_datetime(doc.meta)
     if review:
         add_review_comments(word, ctx, when)
+    record = doc.meta.get("record")
+    if record is not None:
+        from lettersmith.review.record import RECORD_NAMESPACE, record_json
+        embed_record(word, record_json(record), RECORD_NAMESPACE)  # type: ignore[arg-type]
     set_core_properties(word, doc.meta, when)
     return finalize(package_entries(word), when)

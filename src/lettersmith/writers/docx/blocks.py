@@ -1,4 +1,4 @@
-"""Blocks to paragraphs: letter parts as paragraph styles, lists, quotes, snippets."""
+"""Blocks to paragraphs: letter parts as paragraph styles, lists, quotes, body blocks."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -148,10 +148,11 @@ class BlockWriter:
         if self.note_style:
             return self.blocks(block.blocks, style, depth)
         kind = block.kind
-        if kind == "snippet":
-            from .controls import content_control
-            inner = self.blocks(block.blocks, style, depth)
-            return [content_control(block.attrs, inner, self.ctx)] if inner else []
+        if kind in ("snippet", "block"):
+            from .provenance import mark_block
+            attrs = dict(block.attrs)
+            attrs.setdefault("kind", "argument" if kind == "snippet" else "text")
+            return mark_block(attrs, self.blocks(block.blocks, style, depth), self.ctx)
         if kind == "signature-blocks":
             from .layout import signature_table
             cells = [self._signature_lines(b) for b in block.blocks]

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Snippet:
-    """An argument block written as a content control (for review comments)."""
+class BlockMark:
+    """A body block of the brief, bookmarked: its part's attrs and its paragraphs."""
 
     attrs: dict[str, str]
-    sdt: etree._Element
+    paragraphs: list[etree._Element]
 
 
 @dataclass
@@ -42,8 +42,7 @@ class Ctx:
     numbering: Numbering
     referenced: set[int]
     bookmark_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    sdt_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    snippets: list[Snippet] = field(default_factory=list)
+    blocks: list[BlockMark] = field(default_factory=list)
     column_groups: list[ColumnGroup] = field(default_factory=list)
     links: dict[int, dict[str, str]] = field(default_factory=dict)  # id(part) -> url -> rId
     next_rid: dict[int, int] = field(default_factory=dict)  # id(part) -> last rId number

@@ -1,0 +1,81 @@
+"""The files ``review --apply`` changes: shown as unified diffs first, then each
+written atomically after a numbered backup of what was there (``<name>.bak-N``)."""
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..output import write_atomic
+
+
+@dataclass
+class FileChange:
+    path: Path
+    old: str | None  # None: a new file (never overwrites one that appeared meanwhile)
+    new: str
+    why: str = ""
+
+    def diff(self) -> str:
+        old = (self.old or "").splitlines(keepends=True)
+        new = self.new.splitlines(keepends=True)
+        shown = _shown(self.path)
+        lines = difflib.unified_diff(old, new, "/dev/null" if self.old is None else f"a/{shown}",
+                                     f"b/{shown}")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                       for line in lines)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def backup_path(path: Path) -> Path:
+    """The first free ``<name>.bak-N`` beside ``path``."""
+    n = 1
+    while True:
+        candidate = path.with_name(f"{path.name}.bak-{n}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def fresh_path(path: Path) -> Path:
+    """``path``, or ``<stem>-2<suffix>``, ``-3`` ... when it is taken."""
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate, n = path.with_name(f"{path.stem}-{n}{path.suffix}"), n + 1
+    return candidate
+
+
+def create_atomic(path: Path, text: str) -> None:
+    """Write a new file whole or not at all, refusing (FileExistsError) to replace one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.link(tmp, path)  # fails if the name was taken meanwhile
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_changes(changes: list[FileChange]) -> list[str]:
+    """Write every change; returns one line per file saying what was done."""
+    said = []
+    for change in changes:
+        if change.old is None:
+            create_atomic(change.path, change.new)
+            said.append(f"wrote {_shown(change.path)} (new{': ' + change.why if change.why else ''})")
+            continue
+        backup = backup_path(change.path)
+        shutil.copy2(change.path, backup)
+        write_atomic(change.path, change.new.encode("utf-8"))
+        said.append(f"wrote {_shown(change.path)} (the old one kept as {_shown(backup)})")
+    return said
