@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import LettersmithError, suggest
+from .fieldtypes import field_problems
+from .safefiles import read_text
 from .yamlfile import LineDict, load_yaml
 
 KINDS = ("argument", "source", "quote", "fact", "recipient", "signatories", "organization")
@@ -73,6 +75,8 @@ class Library:
         snippets = root / "snippets"
         if snippets.is_dir():
             for path in sorted(snippets.rglob("*")):
+                if path.is_dir():
+                    continue
                 if path.suffix == ".md":
                     self._read_argument(path)
                 elif path.suffix in (".yaml", ".yml"):
@@ -88,8 +92,18 @@ class Library:
 
     # ------------------------------------------------------------------ reading
 
+    def _read(self, path: Path) -> str | None:
+        """A library file's text, or None (the reason remembered in ``broken``)."""
+        try:
+            return read_text(path, self.root, self.display(path), "library file")
+        except LettersmithError as err:
+            self.broken.append(err)
+            return None
+
     def _read_argument(self, path: Path) -> None:
-        text = path.read_text(encoding="utf-8")
+        text = self._read(path)
+        if text is None:
+            return
         meta: Any = LineDict()
         meta.line, meta.lines = 1, {}
         body, body_line = text, 1
@@ -118,8 +132,11 @@ class Library:
 
     def _read_lists(self, path: Path) -> None:
         shown = self.display(path)
+        text = self._read(path)
+        if text is None:
+            return
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"), shown)
+            data = load_yaml(text, shown)
         except LettersmithError as err:
             self.broken.append(err)
             return
@@ -163,6 +180,7 @@ class Library:
                     f"unknown field {key!r} in {item.kind} {item.id!r}", file=self.display(item.file),
                     line=item.data.line_of(key) if isinstance(item.data, LineDict) else item.line,
                     hint=suggest(str(key), allowed) or "allowed: " + ", ".join(sorted(allowed))))
+        item.problems.extend(field_problems(item.kind, item.id, item.data, shown, item.line))
         for key in REQUIRED[item.kind]:
             if not item.data.get(key):
                 item.problems.append(LettersmithError(

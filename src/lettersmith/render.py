@@ -295,7 +295,8 @@ class Renderer:
         except jinja2.TemplateSyntaxError as err:
             raise LettersmithError(f"template error: {err.message}", file=err.filename,
                                    line=err.lineno) from None
-        cc = [self._cc_line(e) for e in join_split_lines(_as_list(brief.get("cc")), _TITLE_WORD)]
+        cc = [self._cc_line(e, brief) for e in
+              join_split_lines(_as_list(brief.get("cc")), _TITLE_WORD)]
         salutation = brief.get("salutation") or recipient.get("salutation") or \
             (f"Dear {recipient['name']}:" if recipient.get("name") else "")
         context = dict(base)
@@ -337,9 +338,14 @@ class Renderer:
         data.setdefault("organization", "")
         return data
 
-    def _cc_line(self, entry: Any) -> str:
+    def _cc_line(self, entry: Any, brief: Brief) -> str:
+        if isinstance(entry, (dict, list)) or entry is None:
+            raise LettersmithError("each cc entry should be a name (one line of text) or a "
+                                   "recipient id", file=brief.path, line=brief.line("cc"),
+                                   hint="write '- Jane Doe, Director'")
         item = self.library.items.get(str(entry))
         if item is not None and item.kind == "recipient":
+            item = self.library.get("recipient", item.id, file=brief.path, line=brief.line("cc"))
             title = item.data.get("title")
             return f"{item.data['name']}, {title}" if title else str(item.data["name"])
         return str(entry)

@@ -66,6 +66,14 @@ def resolve_signatories(brief: Brief, library: Library) -> Signatories | None:
     else:
         entries = value
         where = f"{brief.path}:{line}"
+    for key in ("columns", "per-row"):
+        if key in options and options[key] is not None and \
+                (isinstance(options[key], bool) or not isinstance(options[key], int)
+                 or not 1 <= options[key] <= 12):
+            raise LettersmithError(f"signatories {key} should be a whole number from 1 to 12, "
+                                   f"not {options[key]!r}"[:200], file=brief.path, line=line)
+    if not isinstance(entries, list):
+        raise LettersmithError("signers should be a list of names", file=brief.path, line=line)
     signers = [_signer(e) for e in entries]
     for index, signer in enumerate(signers):
         if not signer.name:

@@ -1,0 +1,85 @@
+"""Reading the user's files safely: only regular files, only inside the folder
+they belong to, never more than a sane size, and text that must be UTF-8.
+
+Every reader of library files, templates, letterheads and ingested documents
+goes through here, so a symlink to ``/etc/passwd``, a FIFO named ``x.md`` or
+``--letterhead /dev/zero`` ends in one clear error instead of a leak or a hang.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import LettersmithError
+
+MAX_TEXT = 4 * 1024 * 1024  # a library file or template larger than this is not one
+MAX_BINARY = 64 * 1024 * 1024  # a letterhead or a .docx to ingest
+
+
+def inside(path: Path, root: Path, shown: str | Path, what: str) -> Path:
+    """``path`` resolved; an error when it (through symlinks) leaves ``root``."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(Path(os.path.realpath(root))):
+        raise LettersmithError(
+            f"this {what} is a link to {real}, outside the library {root}; "
+            "lettersmith reads only files inside the library", file=shown,
+            hint="copy the file into the library instead of linking to it")
+    return real
+
+
+def check_regular(path: Path, shown: str | Path, what: str, limit: int) -> os.stat_result:
+    """The file's stat, after refusing devices, FIFOs, folders and huge files (nothing opened)."""
+    try:
+        info = os.stat(path)
+    except ValueError:  # an embedded NUL byte
+        raise LettersmithError(f"the {what} path holds a NUL byte", file=repr(str(path)),
+                               hint="retype the path") from None
+    except OSError as err:
+        raise LettersmithError(f"cannot read this {what}: {err.strerror}", file=shown) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a pipe (FIFO)"
+                if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode)
+                or stat.S_ISBLK(info.st_mode) else "not a regular file")
+        raise LettersmithError(f"this {what} is {kind}, not a regular file", file=shown,
+                               hint="give the path of an ordinary file")
+    if info.st_size > limit:
+        raise LettersmithError(
+            f"this {what} is {info.st_size:,} bytes; lettersmith reads at most {limit:,}",
+            file=shown, hint="is it the right file?")
+    return info
+
+
+def read_bytes(path: Path, shown: str | Path, what: str, limit: int = MAX_BINARY) -> bytes:
+    """A regular file's bytes, read no further than ``limit`` (it may grow meanwhile)."""
+    check_regular(path, shown, what, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check
+            raise LettersmithError(f"this {what} is not a regular file", file=shown)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise LettersmithError(f"this {what} is larger than {limit:,} bytes", file=shown)
+    return data
+
+
+def decode_utf8(data: bytes, shown: str | Path, what: str) -> str:
+    """UTF-8 text (a leading BOM dropped); an error naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise LettersmithError(
+            f"this {what} is not UTF-8 text (byte 0x{data[err.start]:02x} on line {line})",
+            file=shown, line=line,
+            hint="save it as UTF-8 (in most editors: Save As, encoding UTF-8)") from None
+
+
+def read_text(path: Path, root: Path, shown: str | Path, what: str) -> str:
+    """A text file inside ``root``: resolved, regular, bounded and UTF-8."""
+    real = inside(path, root, shown, what)
+    return decode_utf8(read_bytes(real, shown, what, MAX_TEXT), shown, what)
