@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from .brief import Block, Brief
 from .errors import LetterWarning, LettersmithError, suggest
 from .jinja_cache import bytecode_cache, compile_code
 from .library import FIELDS, Item, Library
 from .parse import cite_ids, cite_spans
+from .sandbox import LimitedSandbox, SafeFileLoader, watchdog
 from .signers import Signatories, resolve_signatories
 from .style import MONTHS
 
@@ -86,9 +86,8 @@ class Renderer:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        loaders = [jinja2.FileSystemLoader(str(library.templates_dir)),
-                   jinja2.FileSystemLoader(str(shipped_templates()))]
-        self.env = SandboxedEnvironment(
+        loaders = [SafeFileLoader(library.templates_dir), SafeFileLoader(shipped_templates())]
+        self.env = LimitedSandbox(
             loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
             bytecode_cache=bytecode_cache())
@@ -111,7 +110,12 @@ class Renderer:
 
     def _compile_new(self, source: str, filename: str) -> jinja2.Template:
         try:
-            code = compile_code(self.env, source, filename)
+            with watchdog():
+                code = compile_code(self.env, source, filename)
+        except (RecursionError, MemoryError, SyntaxError):
+            raise LettersmithError("template error: the template is nested too deeply",
+                                   file=filename, hint="close the {{, {%, ( and [ you opened; "
+                                   "a template needs only a few levels") from None
         except jinja2.TemplateSyntaxError as err:
             raise LettersmithError(f"template error: {err.message}", file=filename,
                                    line=err.lineno,
@@ -122,7 +126,12 @@ class Renderer:
     def _render(self, template: jinja2.Template, context: dict[str, Any], filename: str,
                 available: list[str] | None = None) -> str:
         try:
-            return template.render(context)
+            with watchdog():
+                return template.render(context)
+        except RecursionError:
+            raise LettersmithError("template error: a macro or include calls itself without end",
+                                   file=filename, line=_template_line(filename),
+                                   hint="give the recursion a stopping condition") from None
         except LettersmithError as err:
             if err.file is None:
                 err.file, err.line = filename, _template_line(filename)
@@ -142,7 +151,7 @@ class Renderer:
             raise LettersmithError(f"template error: {err}", file=filename,
                                    line=_template_line(filename)) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError,
-                ZeroDivisionError) as err:
+                ZeroDivisionError, OverflowError) as err:
             raise LettersmithError(f"template error: {err}", file=filename,
                                    line=_template_line(filename)) from None
 
@@ -286,7 +295,13 @@ class Renderer:
                   for n, block in enumerate(brief.body)]
         name = str(brief.get("template") or "letter")
         try:
-            template = self.env.get_template(f"{name}.md.j2")
+            with watchdog():
+                template = self.env.get_template(f"{name}.md.j2")
+        except (RecursionError, MemoryError, SyntaxError):
+            raise LettersmithError("template error: the template is nested too deeply",
+                                   file=brief.path, line=brief.line("template"),
+                                   hint=f"check the template {name}.md.j2: close every "
+                                        "{{, {%, ( and [ it opens") from None
         except jinja2.TemplateNotFound:
             choices = self.template_names()
             raise LettersmithError(f"no template called {name!r}", file=brief.path,
