@@ -71,7 +71,7 @@ def fresh_folder(into: Path, stem: str) -> Path:
 def _create(path: Path, text: str) -> Path:
     """Write a new file; refuse (FileExistsError) rather than overwrite."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     return path
