@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -90,11 +91,19 @@ def connect(library_root: Path, create: bool = True) -> sqlite3.Connection | Non
         if not create:
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
-    conn.execute("PRAGMA foreign_keys = ON")
-    migrate(conn)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except sqlite3.DatabaseError as err:  # not a database, damaged, or locked too long
+        from .errors import LettersmithError
+        locked = "locked" in str(err)
+        raise LettersmithError(
+            f"the history database cannot be used: {err}", file=path,
+            hint="another lettersmith is writing it; try again in a moment" if locked else
+            "it is damaged: move it aside (lettersmith starts a new one) and keep the copy") from None
     return conn
 
 

@@ -83,3 +83,50 @@ def read_text(path: Path, root: Path, shown: str | Path, what: str) -> str:
     """A text file inside ``root``: resolved, regular, bounded and UTF-8."""
     real = inside(path, root, shown, what)
     return decode_utf8(read_bytes(real, shown, what, MAX_TEXT), shown, what)
+
+
+MAX_INFLATED = 256 * 1024 * 1024  # a .docx whose parts unpack to more is refused
+MAX_PARTS = 5_000
+
+
+def zip_parts(data: bytes, shown: str | Path, what: str) -> dict[str, bytes]:
+    """Every part of a .docx (zip), after refusing bombs, DTDs and entities.
+
+    The sizes the zip declares are checked before anything is unpacked (Python's
+    zipfile never unpacks past a declared size), and every XML part is refused
+    if it declares a DTD, the only way to an entity.
+    """
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise LettersmithError(f"this {what} is not a Word .docx file (not a zip package)",
+                               file=shown, hint="save it from Word as .docx") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_INFLATED:
+            raise LettersmithError(
+                f"this {what} unpacks to more than {MAX_INFLATED >> 20} MB or "
+                f"{MAX_PARTS:,} parts; a letter or letterhead is far smaller", file=shown,
+                hint="is it the right file? re-save it from Word")
+        try:
+            parts = {i.filename: archive.read(i) for i in infos if not i.is_dir()}
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as err:
+            raise LettersmithError(f"this {what} is damaged: {err}", file=shown,
+                                   hint="re-save it from Word as .docx") from None
+    for name, blob in parts.items():
+        if name.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in blob or b"<!ENTITY" in blob
+                                                 or _utf16_dtd(blob)):
+            raise LettersmithError(
+                f"the part {name} of this {what} declares a DTD or entities, which Word "
+                "files never do", file=shown, hint="re-save it from Word as .docx")
+    return parts
+
+
+def _utf16_dtd(blob: bytes) -> bool:
+    if blob[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    text = blob.decode("utf-16", "replace")
+    return "<!DOCTYPE" in text or "<!ENTITY" in text

@@ -58,4 +58,6 @@ def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool =
         from lettersmith.review.record import RECORD_NAMESPACE, record_json
         embed_record(word, record_json(record), RECORD_NAMESPACE)  # type: ignore[arg-type]
     set_core_properties(word, doc.meta, when)
-    return finalize(package_entries(word), when)
+    keywords = doc.meta.get("keywords") or []
+    return finalize(package_entries(word), when,
+                    ", ".join(map(str, keywords)) if isinstance(keywords, list) else str(keywords))

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 from lettersmith.errors import LettersmithError
+from lettersmith.safefiles import read_bytes, zip_parts
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -36,27 +38,61 @@ def resolve(letterhead: Path | str | None) -> Path:
     return path
 
 
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+_ATTACHED = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}attachedTemplate"
+
+
+def _drop_external(parts: dict[str, bytes]) -> None:
+    """Remove every external relationship (an attached template, a linked image or
+    font, a hyperlink's target) and what points at it, so nothing outside the
+    letterhead reaches the letter."""
+    for rels_name in [n for n in parts if n.endswith(".rels")]:
+        rels = etree.fromstring(parts[rels_name])
+        gone = {r.get("Id") for r in rels if r.get("TargetMode") == "External"}
+        if not gone:
+            continue
+        for rel in [r for r in rels if r.get("Id") in gone]:
+            rels.remove(rel)
+        parts[rels_name] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+        folder, _, name = rels_name.rpartition("_rels/")
+        source = folder + name[:-len(".rels")]
+        if source not in parts:
+            continue
+        root = etree.fromstring(parts[source])
+        for element in list(root.iter()):
+            for attr, value in list(element.attrib.items()):
+                if attr.startswith(f"{{{_R}}}") and value in gone:
+                    if element.tag == _ATTACHED and element.getparent() is not None:
+                        element.getparent().remove(element)
+                    else:
+                        del element.attrib[attr]
+        parts[source] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                       standalone=True)
+
+
 @functools.lru_cache(maxsize=8)
 def _read(path: str, mtime_ns: int, size: int) -> bytes:
-    """The letterhead's bytes as a .docx (a .dotx template is accepted too)."""
+    """The letterhead's bytes as a .docx (a .dotx template is accepted too), after
+    refusing what is not a regular, sane .docx and dropping external relationships."""
     del mtime_ns, size  # cache keys only
-    data = Path(path).read_bytes()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            types = z.read("[Content_Types].xml")
-            if _TEMPLATE_CT not in types:
-                return data
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
-                for info in z.infolist():
-                    blob = z.read(info)
-                    if info.filename == "[Content_Types].xml":
-                        blob = blob.replace(_TEMPLATE_CT, _DOCUMENT_CT)
-                    w.writestr(info, blob)
-            return out.getvalue()
-    except (zipfile.BadZipFile, KeyError) as exc:
+    data = read_bytes(Path(path), path, "letterhead")
+    parts = zip_parts(data, path, "letterhead")
+    if "[Content_Types].xml" not in parts:
         raise LettersmithError("the letterhead is not a Word .docx file", file=path,
-                               hint="save it from Word as .docx (Word Document)") from exc
+                               hint="save it from Word as .docx (Word Document)")
+    try:
+        _drop_external(parts)
+    except etree.XMLSyntaxError as err:
+        raise LettersmithError(f"the letterhead is damaged: {err}", file=path,
+                               hint="re-save it from Word as .docx") from None
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(_TEMPLATE_CT, _DOCUMENT_CT)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for name, blob in parts.items():
+            w.writestr(name, blob)
+    return out.getvalue()
 
 
 def open_letterhead(letterhead: Path | str | None) -> WordDocument:
@@ -68,7 +104,7 @@ def open_letterhead(letterhead: Path | str | None) -> WordDocument:
     path = resolve(letterhead)
     try:
         stat = path.stat()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise LettersmithError("letterhead not found", file=path,
                                hint="give the path of a .docx file") from exc
     return copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))

@@ -50,6 +50,25 @@ def letter_datetime(meta: dict[str, object]) -> dt.datetime:
     return dt.datetime(today.year, today.month, today.day, 12)
 
 
+CORE_LIMIT = 255  # characters python-docx (and Word's core properties) hold
+ZIP_LAST_YEAR = 2107  # the last year a zip entry's DOS timestamp can hold
+
+
+def fit_core(text: str) -> str:
+    """A core property value cut to 255 characters at a comma or space, with "…".
+
+    The whole value (all of a long letter's tags) stays in the custom property
+    ``lettersmith-keywords`` (see :func:`finalize`)."""
+    if len(text) <= CORE_LIMIT:
+        return text
+    cut = text[:CORE_LIMIT - 1]
+    for sep in (", ", " "):
+        if sep in cut:
+            cut = cut[:cut.rindex(sep)]
+            break
+    return cut + "\u2026"
+
+
 def set_core_properties(word: WordDocument, meta: dict[str, object], when: dt.datetime) -> None:
     """Title (the subject), author, subject, keywords and dates from ``meta``."""
     props = word.core_properties
@@ -62,7 +81,11 @@ def set_core_properties(word: WordDocument, meta: dict[str, object], when: dt.da
     keywords = meta.get("keywords") or []
     if isinstance(keywords, (list, tuple, set)):
         keywords = ", ".join(str(k) for k in keywords)
-    props.keywords = str(keywords)
+    props.keywords = fit_core(str(keywords))
+    props.title = fit_core(props.title)
+    props.subject = fit_core(props.subject)
+    props.author = fit_core(props.author)
+    props.last_modified_by = fit_core(props.last_modified_by)
     props.comments = ""
     props.category = ""
     props.revision = 1
@@ -94,14 +117,21 @@ def _custom_part_name(entries: dict[str, bytes]) -> str | None:
     return None
 
 
-def _custom_xml(existing: bytes | None, value: str) -> bytes:
-    """Custom properties with ``lettersmith-hash`` set to ``value`` (others kept)."""
+_V2 = "v2:"  # the hash covers the other custom properties too
+
+
+def _custom_xml(existing: bytes | None, value: str, extra: dict[str, str] | None = None) -> bytes:
+    """Custom properties with ``lettersmith-hash`` set to ``value`` (others kept).
+
+    ``extra`` sets text properties (e.g. the full keywords) before the hash."""
     props: list[tuple[str, str]] = []  # (name, inner xml)
+    extra = extra or {}
     if existing:
-        for prop in etree.fromstring(existing):
+        for prop in _parse(existing):
             name = prop.get("name", "")
-            if name != HASH_PROPERTY and len(prop):
+            if name != HASH_PROPERTY and name not in extra and len(prop):
                 props.append((name, etree.tostring(prop[0], encoding="unicode")))
+    props.extend((k, f"<vt:lpwstr>{escape(v, quote=False)}</vt:lpwstr>") for k, v in extra.items())
     props.append((HASH_PROPERTY, f"<vt:lpwstr>{escape(value, quote=False)}</vt:lpwstr>"))
     body = "".join(
         f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name)}">{inner}</property>'
@@ -166,12 +196,35 @@ def rels_xml(rels: object) -> bytes:
     return (head + (f">{items}</Relationships>" if items else "/>")).encode("utf-8")
 
 
-def finalize(entries: dict[str, bytes], when: dt.datetime) -> bytes:
-    """Record the content hash inside the package and zip it with fixed timestamps."""
+def _parse(xml: bytes) -> etree._Element:
+    """A part's XML, refusing DTDs and entities (nothing is fetched or expanded)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    root = etree.fromstring(xml, parser)
+    if root.getroottree().docinfo.doctype:
+        raise etree.XMLSyntaxError("a DTD is not allowed", None, 0, 0)  # type: ignore[call-arg]
+    return root
+
+
+def _signed_hash(entries: dict[str, bytes], custom: str) -> str:
+    """The hash of every part, the custom properties included (without the hash itself)."""
+    parts = dict(entries)
+    parts[custom] = _custom_xml(entries.get(custom), "")
+    return _V2 + content_hash(parts, "")
+
+
+def finalize(entries: dict[str, bytes], when: dt.datetime, keywords: str = "") -> bytes:
+    """Record the content hash inside the package and zip it with fixed timestamps.
+
+    ``keywords`` longer than a core property holds are kept whole in the custom
+    property ``lettersmith-keywords``; the hash covers every custom property."""
     entries = dict(entries)
     custom = _custom_part_name(entries) or _add_custom_part(entries)
-    entries[custom] = _custom_xml(entries.get(custom), content_hash(entries, custom))
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    if len(keywords) > CORE_LIMIT:
+        entries[custom] = _custom_xml(entries.get(custom), "", {"lettersmith-keywords": keywords})
+    entries[custom] = _custom_xml(entries.get(custom), _signed_hash(entries, custom))
+    year = min(max(when.year, 1980), ZIP_LAST_YEAR)  # a zip timestamp holds 1980-2107
+    stamp = (year, when.month, when.day, when.hour, when.minute, when.second)
     names = ["[Content_Types].xml"] + [n for n in entries if n != "[Content_Types].xml"]
     return write_zip({name: entries[name] for name in names}, stamp)
 
@@ -182,7 +235,7 @@ def recorded_hash(entries: dict[str, bytes]) -> tuple[str | None, str | None]:
     if custom is None or custom not in entries:
         return None, custom
     try:
-        root = etree.fromstring(entries[custom])
+        root = _parse(entries[custom])
     except etree.XMLSyntaxError:
         return None, custom
     for prop in root:
@@ -201,12 +254,17 @@ def docx_was_edited(path: Path) -> bool:
     path = Path(path)
     if not path.exists():
         return False
+    from lettersmith.errors import LettersmithError
+    from lettersmith.safefiles import read_bytes, zip_parts
     try:
-        with zipfile.ZipFile(path) as zin:
-            entries = {info.filename: zin.read(info) for info in zin.infolist()}
-    except (OSError, zipfile.BadZipFile, ValueError):
+        entries = zip_parts(read_bytes(path, path, ".docx"), path, ".docx")
+    except (OSError, LettersmithError):
         return True
     recorded, custom = recorded_hash(entries)
     if not recorded or custom is None:
         return True
-    return content_hash(entries, custom) != recorded
+    if recorded.startswith(_V2):
+        return _signed_hash(entries, custom) != recorded
+    # written before the hash covered custom properties: those must hold only the hash
+    return content_hash(entries, custom) != recorded or any(
+        p.get("name") != HASH_PROPERTY for p in _parse(entries[custom]))
