@@ -109,7 +109,8 @@ def url_problem(url: Any) -> str:
         return "contains a space"
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):
-        return "does not start with http:// or https://"
+        return ("does not start with http:// or https://; it is printed as text, "
+                "not made a link (only http, https and mailto links are made)")
     host = parts.hostname or ""
     if "." not in host or host.startswith(".") or host.endswith("."):
         return f"has no valid host name ({host or 'none'})"

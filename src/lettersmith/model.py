@@ -8,6 +8,8 @@ lists them in ``Document.notes``.  Writers see only the numbered model.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
@@ -36,10 +38,31 @@ class Code:
     text: str
 
 
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def link_target(url: str) -> str:
+    """``url`` when it may become a live link (http, https, mailto), else ''.
+
+    Anything else (``javascript:``, ``data:``, ``file:``, relative paths, a
+    scheme hidden by case, spaces or control characters) stays plain text."""
+    text = str(url).strip()
+    scheme, colon, _ = text.partition(":")
+    if not colon or scheme.lower() not in LINK_SCHEMES or re.search(r"[\x00-\x20\x7f]", text):
+        return ""
+    return text
+
+
 @dataclass
 class Link:
+    """A link; a ``url`` that may not be a live link is emptied (see :func:`link_target`),
+    and every writer prints an empty-url link as its text."""
+
     children: list[Inline]
     url: str
+
+    def __post_init__(self) -> None:
+        self.url = link_target(self.url)
 
 
 @dataclass

@@ -44,6 +44,22 @@ def clean_text(text: str, filename: str, first_line: int) -> str:
     return text
 
 
+_FENCE = re.compile(r"^ {0,3}:{3,}", re.M)
+
+
+def no_layout_fence(text: str, filename: str, first_line: int) -> str:
+    """Body text may not open or close the letter's layout containers (``::: signatures``
+    and the like come only from templates, which also decide their attributes)."""
+    fence = _FENCE.search(text)
+    if fence:
+        line = first_line + text.count("\n", 0, fence.start())
+        raise LettersmithError(
+            "a line starting with ':::' would open a layout part of the letter; only "
+            "templates may do that", file=filename, line=line,
+            hint="remove the ':::' line (or write it as \\::: to print the colons)")
+    return text
+
+
 def md_escape(text: Any) -> str:
     """Plain text made safe to drop into Markdown (names, titles, quotations)."""
     text = _MD_SPECIAL.sub(r"\\\1", str(text))
@@ -242,7 +258,7 @@ class Renderer:
             source = "\n" * (item.body_line - 1) + item.body
             text = self._render(self._compile(source, shown), context, shown,
                                 available=list(context)).strip()
-            text = clean_text(text, shown, item.body_line)
+            text = no_layout_fence(clean_text(text, shown, item.body_line), shown, item.body_line)
             self._check_cites(text, shown, item.body_line, draft)
             attrs = {"id": item.id, "hash": text_hash(text), "title": item.title,
                      "origin": str(item.data.get("origin") or ""),
@@ -275,7 +291,7 @@ class Renderer:
         else:
             rendered = self._render(self._compile("\n" * offset + text, filename), context,
                                     filename).strip()
-        rendered = clean_text(rendered, filename, offset + 1)
+        rendered = no_layout_fence(clean_text(rendered, filename, offset + 1), filename, offset + 1)
         self._check_cites(rendered, filename, offset + 1, draft)
         return rendered
 

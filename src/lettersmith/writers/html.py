@@ -97,6 +97,8 @@ class HtmlWriter(TextWriter):
         return f"<strong>{self.inlines(n.children)}</strong>"
 
     def inline_link(self, n: m.Link) -> str:
+        if not n.url:  # not a web or mail address: its text only
+            return self.inlines(n.children)
         return f'<a href="{escape(n.url)}">{self.inlines(n.children)}</a>'
 
     def inline_linebreak(self, n: m.LineBreak) -> str:

@@ -72,6 +72,8 @@ class MarkdownWriter(TextWriter):
         return "`" + n.text + "`"
 
     def inline_link(self, n: m.Link) -> str:
+        if not n.url:  # not a web or mail address: its text only
+            return self.inlines(n.children)
         text = m.plain_text(n.children)
         if text == n.url:
             return f"<{n.url}>"
