@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import LettersmithError, suggest
 from .library import ID_RE
+from .safefiles import MAX_TEXT, decode_utf8, read_bytes
 from .yamlfile import LineDict, LineList, load_yaml
 
 # key: (accepted Python types, what to tell the user)
@@ -120,6 +121,9 @@ class Brief:
     @property
     def library_root(self) -> Path | None:
         value = self.data.get("library")
+        if value and "\0" in str(value):
+            raise LettersmithError("library: holds a NUL byte", file=self.path,
+                                   line=self.line("library"), hint="retype the folder name")
         return (self.path.parent / value) if value else None
 
     @property
@@ -127,6 +131,9 @@ class Brief:
         value = self.data.get("letterhead")
         if not value:
             return None
+        if "\0" in str(value):
+            raise LettersmithError("letterhead: holds a NUL byte", file=self.path,
+                                   line=self.line("letterhead"), hint="retype the file name")
         path = self.path.parent / value
         if not path.is_file() and not Path(value).suffix and "/" not in value:
             return Path(value)  # the name of a letterhead shipped with lettersmith
@@ -148,7 +155,7 @@ def _type_error(file: Path, line: int, where: str, expected: str, got: Any) -> L
 def read_brief(path: Path) -> Brief:
     """Read and validate the brief at ``path``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_utf8(read_bytes(path, path, "brief", MAX_TEXT), path, "brief")
     except FileNotFoundError:
         raise LettersmithError("no such brief", file=path,
                                hint="give the path of a .yaml brief") from None

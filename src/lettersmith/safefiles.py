@@ -35,6 +35,9 @@ def check_regular(path: Path, shown: str | Path, what: str, limit: int) -> os.st
     except ValueError:  # an embedded NUL byte
         raise LettersmithError(f"the {what} path holds a NUL byte", file=repr(str(path)),
                                hint="retype the path") from None
+    except FileNotFoundError:
+        raise LettersmithError(f"no such {what}", file=shown,
+                               hint=f"check the path of the {what}") from None
     except OSError as err:
         raise LettersmithError(f"cannot read this {what}: {err.strerror}", file=shown) from None
     if not stat.S_ISREG(info.st_mode):
@@ -102,7 +105,7 @@ def zip_parts(data: bytes, shown: str | Path, what: str) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise LettersmithError(f"this {what} is not a Word .docx file (not a zip package)",
+        raise LettersmithError(f"the {what} is not a Word (.docx) file (it is not a zip package)",
                                file=shown, hint="save it from Word as .docx") from None
     with archive:
         infos = archive.infolist()
