@@ -204,6 +204,9 @@ class Library:
         """The item of ``kind`` called ``item_id``; a clear error when it can't be used."""
         item = self.items.get(item_id)
         if item is None:
+            for err in self.broken:  # the file that would have held it could not be read
+                if err.file and Path(err.file).stem == item_id:
+                    raise err
             hint = suggest(item_id, self.ids(kind))
             if self.broken:
                 unread = ", ".join(sorted({e.file or "?" for e in self.broken}))
