@@ -225,7 +225,7 @@ def _commit(files: dict[Path, bytes], journal: Path | None) -> None:
         for path, data in files.items():
             temps[path] = _write_temp(path, data)
         if journal is not None and len(temps) > 1:
-            moves = [[str(tmp), str(path)] for path, tmp in temps.items()]
+            moves = [[os.path.abspath(tmp), os.path.abspath(path)] for path, tmp in temps.items()]
             journal_tmp = _write_temp(journal, json.dumps({"moves": moves}).encode())
             temps[journal] = journal_tmp
             os.replace(journal_tmp, journal)  # the commit point
