@@ -209,8 +209,8 @@ class Library:
                     raise err
             hint = suggest(item_id, self.ids(kind))
             if self.broken:
-                unread = ", ".join(sorted({e.file or "?" for e in self.broken}))
-                hint = (hint + " " if hint else "") + f"(these library files could not be read: {unread})"
+                unread = "; ".join(f"{e.file}:{e.line or 1}: {e.message}" for e in self.broken[:3])
+                hint = (hint + " " if hint else "") + f"(library files that could not be read: {unread})"
             raise LettersmithError(f"no {kind} with id {item_id!r} in the library "
                                    f"{self.display(self.root / 'snippets')}",
                                    file=file, line=line,
