@@ -70,6 +70,7 @@ def new(brief: Path, existing: Path | None) -> None:
     """Write a new BRIEF, from an EXISTING one or from a skeleton."""
     from ..brief import read_brief
     from ..output import write_atomic
+    from ..safefiles import decode_utf8, read_bytes
 
     if brief.exists():
         raise LettersmithError("this file already exists; it was not overwritten", file=brief,
@@ -80,7 +81,7 @@ def new(brief: Path, existing: Path | None) -> None:
     today = dt.date.today()
     if existing is not None:
         try:
-            text = existing.read_text(encoding="utf-8")
+            text = decode_utf8(read_bytes(existing, existing, "brief"), existing, "brief")
         except FileNotFoundError:
             raise LettersmithError("no such brief", file=existing,
                                    hint="give --from the path of an existing .yaml brief") from None

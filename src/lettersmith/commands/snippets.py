@@ -173,8 +173,8 @@ def brief_files(folder: Path) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*.y*ml")):
         rel = path.relative_to(folder).parts
-        if any(p.startswith(".") or p in _SKIP_DIRS for p in rel[:-1]):
-            continue
+        if any(p.startswith(".") or p in _SKIP_DIRS for p in rel[:-1]) or not path.is_file():
+            continue  # (a FIFO named *.yaml is never opened)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

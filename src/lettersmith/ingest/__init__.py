@@ -34,6 +34,8 @@ class RawDoc:
 def read_any(path: Path) -> RawDoc:
     """Read a .docx, .md or .txt past letter."""
     from ..errors import LettersmithError
+    from ..safefiles import MAX_BINARY, check_regular
+    check_regular(path, path, "letter to ingest", MAX_BINARY)  # no FIFO, device or folder
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .docx import read_docx

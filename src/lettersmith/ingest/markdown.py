@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..safefiles import decode_utf8, read_bytes
 from . import RawDoc, RawNote
 
 _DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s?(.*)$")
@@ -30,7 +31,7 @@ def _inline_notes(text: str, notes: list[str]) -> str:
 
 
 def read_markdown(path: Path) -> RawDoc:
-    lines = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    lines = decode_utf8(read_bytes(path, path, "letter"), path, "letter").replace("\r\n", "\n").split("\n")
     definitions: dict[str, list[str]] = {}
     body: list[str] = []
     current: list[str] | None = None
