@@ -9,8 +9,11 @@ it in every text format and as .docx, in this process.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +25,7 @@ from lettersmith.errors import LettersmithError
 from lettersmith.output import render
 
 EXAMPLES = int(os.environ.get("LETTERSMITH_FUZZ_EXAMPLES", "40"))
+OUTCOMES: Counter[str] = Counter()  # built / the kind of error: printed for a large run
 
 BRIEF = """\
 to: secretary
@@ -119,10 +123,13 @@ def mutated(draw: st.DrawFn, text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(Path(__file__).parent / "golden" / "lib" / "snippets", root / "snippets")
-    return root
+    yield root
+    if EXAMPLES > 100:
+        print("\nfuzz outcomes:", *(f"{n:6d}  {what}" for what, n in OUTCOMES.most_common(40)),
+              sep="\n")
 
 
 def build_all(root: Path) -> None:
@@ -150,5 +157,7 @@ def test_only_clear_errors(base: Path, brief: str, argument: str, lists: str, te
     (root / "brief.yaml").write_text(brief, encoding="utf-8", errors="surrogatepass")
     try:
         build_all(root)
+        OUTCOMES["built"] += 1
     except LettersmithError as err:
         assert str(err).strip()
+        OUTCOMES["error: " + re.sub(r"'[^']*'|\d+", "_", err.message)[:70]] += 1
