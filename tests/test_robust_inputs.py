@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bounded import make_lib, one_clear_error, run
+from test_docx_support import validate
 
 ARG = "---\ntitle: T\n{meta}---\n{body}\n"
 
@@ -159,6 +160,8 @@ def test_wrong_csl_fields(lib: Path, field: str) -> None:
     ("{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
      "{% endfor %}", "at most 1,000,000"),
     ("{{ '{:999999999}'.format(1) }}", "width of a million"),
+    ("{{ (['x' * 999999] * 999999)|join }}", "999,999,000,000 characters"),
+    ("{{ ('x ' * 499999)|replace(' ', 'x' * 999999) }}", "characters or items"),
 ])
 def test_costly_templates(lib: Path, body: str, expected: str) -> None:
     (lib / "snippets" / "costly.md").write_text(ARG.format(meta="", body=body))
@@ -180,6 +183,7 @@ def test_long_tags_and_a_far_date(lib: Path) -> None:
     word = docx.Document(str(lib / "out" / "brief.docx"))
     assert len(word.core_properties.keywords) <= 255
     assert word.core_properties.keywords.endswith("\u2026")
+    validate(lib / "out" / "brief.docx")
     with zipfile.ZipFile(lib / "out" / "brief.docx") as z:
         assert z.infolist()[0].date_time[0] == 2107
         assert b"tag-22-2-long-enough" in z.read("docProps/custom.xml")
@@ -300,6 +304,7 @@ def test_letterhead_external_relationships_dropped(lib: Path) -> None:
     with zipfile.ZipFile(lib / "out" / "brief.docx") as z:
         everything = b"".join(z.read(i) for i in z.infolist())
     assert b"evil.example" not in everything and b"attachedTemplate" not in everything
+    validate(lib / "out" / "brief.docx")
 
 
 def test_letterhead_with_an_entity(lib: Path) -> None:

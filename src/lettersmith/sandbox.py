@@ -55,19 +55,39 @@ def _size(value: Any) -> int:
     return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
 
 
+def weight(value: Any) -> int:
+    """Characters and items a value stands for, one level deep: a list of a
+    million references to one long string weighs what printing it would cost."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        return 0
+    total = len(value)
+    if total > MAX_TEXT:
+        return total
+    for item in value:
+        if isinstance(item, (str, bytes, list, tuple, dict, set)):
+            total += len(item)
+            if total > MAX_TEXT:
+                break
+    return total
+
+
 def _check_number(value: Any) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
         raise TemplateTooCostly("the template computes a number too large for a letter")
 
 
 def _check_arg(value: Any) -> None:
-    """An argument to a call or filter: no huge counts, widths or format widths."""
+    """An argument to a call or filter: no huge counts, widths, format widths or values."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEXT:
         raise TemplateTooCostly(f"the template passes {value} where at most {MAX_TEXT:,} "
                                 "makes sense")
-    if isinstance(value, str) and "%" in value or isinstance(value, str) and "{" in value:
-        if _WIDTH.search(value):
-            raise TemplateTooCostly("the template formats with a width of a million or more")
+    if isinstance(value, str) and ("%" in value or "{" in value) and _WIDTH.search(value):
+        raise TemplateTooCostly("the template formats with a width of a million or more")
+    _check_result_size(weight(value))
 
 
 def _check_result_size(total: int) -> None:
@@ -95,20 +115,31 @@ def _bounded_concat(pieces: Iterable[str]) -> str:
 
 
 def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter whose arguments and result are bounded."""
+    """A filter whose input, arguments and result are bounded."""
 
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        for value in list(args[1:]) + list(kwargs.values()):
+        for value in list(args) + list(kwargs.values()):
             _check_arg(value)
-        if args and isinstance(args[0], (list, tuple)) and func.__name__ in ("do_join", "sync_do_join"):
-            _check_result_size(sum(_size(v) or len(str(v)) for v in args[0]))
+        if func.__name__ == "do_replace" and len(args) >= 4:  # (eval_ctx, s, old, new)
+            _check_replace(str(args[1]), str(args[2]), str(args[3]))
         result = func(*args, **kwargs)
-        _check_result_size(_size(result))
+        _check_result_size(weight(result))
         return result
 
     guarded.__dict__.update(getattr(func, "__dict__", {}))  # keep jinja's pass_* markers
     return guarded
+
+
+def _check_replace(text: str, old: str, new: str) -> None:
+    if len(new) > len(old):
+        _check_result_size(len(text) + (text.count(old) if old else len(text) + 1) * len(new))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` before it is printed."""
+    _check_result_size(weight(value))
+    return value
 
 
 class _BoundedCodeGenerator(CodeGenerator):
@@ -130,7 +161,7 @@ class LimitedSandbox(SandboxedEnvironment):
     concat = staticmethod(_bounded_concat)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, finalize=_finalize, **kwargs)
         self.filters = {name: _guard(f) for name, f in self.filters.items()}
         self.bounded_join = bounded_join
 
@@ -142,16 +173,16 @@ class LimitedSandbox(SandboxedEnvironment):
                                         "for a letter")
         elif operator == "*":
             for seq, n in ((left, right), (right, left)):
-                if _size(seq) and isinstance(n, int):
-                    _check_result_size(_size(seq) * max(n, 0))
+                if isinstance(n, int) and not isinstance(seq, (int, float)):
+                    _check_result_size(max(weight(seq), _size(seq)) * max(n, 0))
             if isinstance(left, int) and isinstance(right, int) and \
                     left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                _check_number(MAX_INT_BITS and 1 << (MAX_INT_BITS + 1))
+                raise TemplateTooCostly("the template computes a number too large for a letter")
         elif operator == "+":
-            if _size(left) and _size(right):
-                _check_result_size(_size(left) + _size(right))
+            _check_result_size(weight(left) + weight(right))
         elif operator == "%" and isinstance(left, str):
             _check_arg(left)
+            _check_result_size(len(left) + weight(right))
         result = super().call_binop(context, operator, left, right)
         _check_number(result)
         return result
@@ -163,15 +194,17 @@ class LimitedSandbox(SandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         if owner is None:  # the sandbox's wrapped str.format
             owner = getattr(getattr(__obj, "__wrapped__", None), "__self__", None)
-        if isinstance(owner, str) and name in ("format", "format_map"):
-            _check_arg(owner)
-        if isinstance(owner, str) and name == "join" and args and isinstance(args[0], (list, tuple)):
-            _check_result_size(sum(len(str(v)) for v in args[0]) + len(owner) * len(args[0]))
-        if isinstance(owner, str) and name == "replace" and len(args) >= 2:
-            growth = owner.count(str(args[0])) * len(str(args[1]))
-            _check_result_size(len(owner) + growth)
+        if isinstance(owner, str):
+            if name in ("format", "format_map"):
+                _check_arg(owner)
+            elif name == "join" and args:
+                _check_result_size(weight(args[0]) + len(owner) * len(args[0]))
+            elif name == "replace" and len(args) >= 2:
+                _check_replace(owner, str(args[0]), str(args[1]))
+        elif isinstance(owner, (list, dict, set)) and len(owner) > MAX_TEXT:
+            raise TemplateTooCostly(f"the template grows a list past {MAX_TEXT:,} items")
         result = super().call(__context, __obj, *args, **kwargs)
-        _check_result_size(_size(result))
+        _check_result_size(weight(result))
         _check_number(result)
         return result
 
