@@ -115,16 +115,34 @@ RULES: dict[str, dict[str, Check]] = {
     "argument": {"vars": _mapping, "title": _text, "tags": _text_list, "origin": _text,
                  "description": _text},
     "quote": {"text": _text, "speaker": _text, "speaker-kind": _text, "source": _text,
-              "date": _text, "locator": _text, "context": _text},
+              "date": _text, "locator": _text, "context": _text, "title": _text,
+              "organization": _text, "attribution": _text},
     "fact": {"text": _text, "as-of": _text, "source": _text, "locator": _text, "context": _text},
     "recipient": {"name": _text, "title": _text, "organization": _text, "address": _text_list,
                   "salutation": _text, "email": _text, "short-name": _text},
     "signatories": {"title": _text, "columns": _count, "per-row": _count, "sort": _bool,
                     "signers": _signers},
+    "organization": {"name": _text, "short-name": _text, "about": _text, "contact": _text,
+                     "url": _text},
 }
 
 
+def _also_at(value: Any) -> str | None:
+    """``also-at: {name: {CSL fields}}``: each address's fields follow the source's rules."""
+    expected = "a mapping of address names to CSL fields (also-at: {medium: {URL: ...}})"
+    if not isinstance(value, dict) or any(not isinstance(v, dict) for v in value.values()):
+        return expected
+    for fields in value.values():
+        for key, field in fields.items():
+            problem = None if field is None else _source_rule(str(key))(field)
+            if problem:
+                return f"{expected}, with {key} {problem}"
+    return None
+
+
 def _source_rule(key: str) -> Check:
+    if key == "also-at":
+        return _also_at
     if key in CSL_NAMES:
         return _names
     if key in CSL_DATES:
