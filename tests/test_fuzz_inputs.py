@@ -113,7 +113,8 @@ def mutated(draw: st.DrawFn, text: str) -> str:
     for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3]))):
         lines = lines or [""]
         i = draw(st.integers(0, max(len(lines) - 1, 0)))
-        kind = draw(st.sampled_from(["value", "value", "insert", "insert", "drop", "dup", "random"]))
+        kind = draw(st.sampled_from(["value", "value", "insert", "insert", "drop", "dup",
+                                     "random"]))
         line = lines[i] if lines else ""
         if kind == "value" and ":" in line:
             key = line.split(":", 1)[0]

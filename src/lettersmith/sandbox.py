@@ -98,6 +98,8 @@ def _check_result_size(total: int) -> None:
 
 def bounded_join(pieces: Iterable[Any]) -> str:
     """``a ~ b ~ c``: measured before the string is built."""
+    pieces = tuple(pieces)
+    _check_result_size(sum(weight(p) for p in pieces))
     parts = [str(p) for p in pieces]
     _check_result_size(sum(map(len, parts)))
     return "".join(parts)
