@@ -7,6 +7,7 @@ goes through here, so a symlink to ``/etc/passwd``, a FIFO named ``x.md`` or
 """
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from pathlib import Path
@@ -17,15 +18,20 @@ MAX_TEXT = 4 * 1024 * 1024  # a library file or template larger than this is not
 MAX_BINARY = 64 * 1024 * 1024  # a letterhead or a .docx to ingest
 
 
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    return os.path.join(os.path.realpath(root), "")
+
+
 def inside(path: Path, root: Path, shown: str | Path, what: str) -> Path:
     """``path`` resolved; an error when it (through symlinks) leaves ``root``."""
-    real = Path(os.path.realpath(path))
-    if not real.is_relative_to(Path(os.path.realpath(root))):
+    real = os.path.realpath(path)
+    if not real.startswith(_real_root(str(root))):
         raise LettersmithError(
             f"this {what} is a link to {real}, outside the library {root}; "
             "lettersmith reads only files inside the library", file=shown,
             hint="copy the file into the library instead of linking to it")
-    return real
+    return Path(real)
 
 
 def check_regular(path: Path, shown: str | Path, what: str, limit: int) -> os.stat_result:
