@@ -337,9 +337,15 @@ def test_modes_follow_the_umask_and_are_kept(lib: Path) -> None:
         assert run("build", "brief.yaml", "-f", "md,docx", cwd=lib).returncode == 0
         assert run("schema", "-o", "schemas", cwd=lib).returncode == 0
         assert run("new", "new.yaml", cwd=lib).returncode == 0
+        letter = Path(__file__).parent / "past-letters" / \
+            "2023-02-21-seven-groups-end-287g-letter.txt"
+        assert run("ingest", str(letter), "--into", "drafts", cwd=lib).returncode == 0
     finally:
         os.umask(old)
-    for path in ("out/brief.md", "out/brief.docx", "schemas/brief.schema.json", "new.yaml"):
+    drafts = [p.relative_to(lib) for p in (lib / "drafts").rglob("*") if p.is_file()]
+    assert drafts
+    for path in ["out/brief.md", "out/brief.docx", "schemas/brief.schema.json", "new.yaml",
+                 *drafts]:
         assert (lib / path).stat().st_mode & 0o777 == 0o640, path
     (lib / "out" / "brief.md").chmod(0o604)
     assert run("build", "brief.yaml", "-f", "md,docx", cwd=lib).returncode == 0
