@@ -179,6 +179,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
     if pid == os.getpid():
         return True
     try:
@@ -200,8 +202,10 @@ def recover(folder: Path, names: set[str] | None = None) -> None:
         return
     for journal in sorted(folder.glob(".*" + _JOURNAL)):
         try:
-            moves = json.loads(journal.read_text(encoding="utf-8"))["moves"]
-            for tmp, target in moves:
+            record = json.loads(journal.read_text(encoding="utf-8"))
+            if _pid_alive(int(record.get("pid", 0))) and record.get("pid") != os.getpid():
+                continue  # another build is moving its files right now
+            for tmp, target in record["moves"]:
                 if os.path.lexists(tmp):
                     os.replace(tmp, target)
         except (OSError, ValueError, KeyError, TypeError):
@@ -226,7 +230,8 @@ def _commit(files: dict[Path, bytes], journal: Path | None) -> None:
             temps[path] = _write_temp(path, data)
         if journal is not None and len(temps) > 1:
             moves = [[os.path.abspath(tmp), os.path.abspath(path)] for path, tmp in temps.items()]
-            journal_tmp = _write_temp(journal, json.dumps({"moves": moves}).encode())
+            journal_tmp = _write_temp(journal, json.dumps({"pid": os.getpid(),
+                                                           "moves": moves}).encode())
             temps[journal] = journal_tmp
             os.replace(journal_tmp, journal)  # the commit point
             committed = True
