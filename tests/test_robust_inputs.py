@@ -224,7 +224,8 @@ def test_locked_history_database(lib: Path) -> None:
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        one_clear_error(run("history", cwd=lib), "history.sqlite", "another lettersmith")
+        one_clear_error(run("history", cwd=lib, env={"LETTERSMITH_HISTORY_WAIT_MS": "1000"}),
+                        "history.sqlite", "another lettersmith")
     finally:
         holder.close()
 
@@ -340,12 +341,15 @@ def test_modes_follow_the_umask_and_are_kept(lib: Path) -> None:
         letter = Path(__file__).parent / "past-letters" / \
             "2023-02-21-seven-groups-end-287g-letter.txt"
         assert run("ingest", str(letter), "--into", "drafts", cwd=lib).returncode == 0
+        (lib / "people.yaml").write_text("- {name: Ann Lee, title: Chief}\n- {name: Bo Diaz}\n")
+        assert run("merge", "brief.yaml", "people.yaml", "-f", "md", "--zip", "-o", "merged",
+                   cwd=lib).returncode == 0
     finally:
         os.umask(old)
     drafts = [p.relative_to(lib) for p in (lib / "drafts").rglob("*") if p.is_file()]
     assert drafts
     for path in ["out/brief.md", "out/brief.docx", "schemas/brief.schema.json", "new.yaml",
-                 *drafts]:
+                 "merged/ann-lee.md", "merged/merge.csv", "merged/brief-merge.zip", *drafts]:
         assert (lib / path).stat().st_mode & 0o777 == 0o640, path
     (lib / "out" / "brief.md").chmod(0o604)
     assert run("build", "brief.yaml", "-f", "md,docx", cwd=lib).returncode == 0

@@ -150,9 +150,8 @@ def _source_rule(key: str) -> Check:
     return _text
 
 
-def field_problems(kind: str, item_id: str, data: Any, shown: str, line: int
-                   ) -> list[LettersmithError]:
-    """One error per field whose value has the wrong shape."""
+def field_problems(kind: str, item_id: str, data: Any, line: int) -> list[LettersmithError]:
+    """One error per field whose value has the wrong shape (the caller sets ``file``)."""
     problems = []
     rules = RULES.get(kind, {})
     for key, value in data.items():
@@ -167,5 +166,5 @@ def field_problems(kind: str, item_id: str, data: Any, shown: str, line: int
                 shown_value = shown_value[:57] + "..."
             problems.append(LettersmithError(
                 f"{key} of {kind} {item_id!r} should be {expected}, not {shown_value}",
-                file=shown, line=where, hint=f"fix the value of '{key}:'"))
+                line=where, hint=f"fix the value of '{key}:'"))
     return problems

@@ -61,7 +61,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS builds_letter ON builds(brief, fingerprint);
 CREATE INDEX IF NOT EXISTS builds_merge ON builds(merge_id);
 """,
 }
-BUSY_TIMEOUT_MS = 30_000
+# how long a build waits for another writer before a clear error
+BUSY_TIMEOUT_MS = int(os.environ.get("LETTERSMITH_HISTORY_WAIT_MS", "30000"))
 
 
 @dataclass

@@ -95,8 +95,9 @@ class Library:
     def _read(self, path: Path) -> str | None:
         """A library file's text, or None (the reason remembered in ``broken``)."""
         try:
-            return read_text(path, self.root, self.display(path), "library file")
+            return read_text(path, self.root, path, "library file")
         except LettersmithError as err:
+            err.file = self.display(path)
             self.broken.append(err)
             return None
 
@@ -180,7 +181,9 @@ class Library:
                     f"unknown field {key!r} in {item.kind} {item.id!r}", file=self.display(item.file),
                     line=item.data.line_of(key) if isinstance(item.data, LineDict) else item.line,
                     hint=suggest(str(key), allowed) or "allowed: " + ", ".join(sorted(allowed))))
-        item.problems.extend(field_problems(item.kind, item.id, item.data, shown, item.line))
+        for problem in field_problems(item.kind, item.id, item.data, item.line):
+            problem.file = self.display(item.file)
+            item.problems.append(problem)
         for key in REQUIRED[item.kind]:
             if not item.data.get(key):
                 item.problems.append(LettersmithError(

@@ -146,21 +146,28 @@ def _cannot_write(path: Path, err: OSError) -> LettersmithError:
         hint="check that the folder exists and is writable, or build into another with -o")
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, with the mode ``path`` should get."""
+def open_temp(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path`` (open for writing) with the mode ``path``
+    should get: the mode it has when it exists, else what the umask allows."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = stat.S_IMODE(os.stat(path).st_mode) if path.is_file() else None
-    except OSError as err:
-        raise _cannot_write(path, err) from None
-    tmp = _temp_name(path)
-    try:
+        tmp = _temp_name(path)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     except OSError as err:
         raise _cannot_write(path, err) from None
-    try:
-        if mode is not None:
+    if mode is not None:
+        try:
             os.fchmod(fd, mode)
+        except OSError:
+            pass  # not the owner: the umask's mode stands
+    return fd, tmp
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path`` (see :func:`open_temp`)."""
+    fd, tmp = open_temp(path)
+    try:
         _write_fd(fd, data)
         os.fsync(fd)
     except BaseException as err:
@@ -192,14 +199,19 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+_RECOVERED: set[str] = set()
+
+
 def recover(folder: Path, names: set[str] | None = None) -> None:
     """Finish moves a killed write committed to; remove lettersmith's own stale temporaries.
 
     Temporaries are removed when the process that made them is gone (or, in the
     older naming without a process id, when they belong to a file in ``names``).
     """
-    if not folder.is_dir():
-        return
+    key = os.path.abspath(folder)
+    if key in _RECOVERED or not folder.is_dir():
+        return  # once per folder and process: a merge writes thousands of letters there
+    _RECOVERED.add(key)
     for journal in sorted(folder.glob(".*" + _JOURNAL)):
         try:
             record = json.loads(journal.read_text(encoding="utf-8"))

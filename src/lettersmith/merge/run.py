@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 from ..brief import read_brief
 from ..build import library_for
 from ..errors import LettersmithError
-from ..output import parse_formats, write_atomic
+from ..output import open_temp, parse_formats, write_atomic
 from . import letters
 from .fields import BadRow, build_mapping, check_pattern, file_stem, keep, parse_where, \
     recipient, row_vars, unique
@@ -204,7 +204,7 @@ def archive(out_dir: Path, written: list[letters.Outcome], manifest_path: Path,
             target: Path) -> None:
     """Every letter and the manifest in one zip, streamed to a temporary file and
     moved into place (fixed timestamps: same input, same bytes)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+    fd, tmp = open_temp(target)  # beside it, with the mode the umask allows
     try:
         with os.fdopen(fd, "wb") as handle, \
                 zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zout:
