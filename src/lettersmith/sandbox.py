@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from jinja2 import BaseLoader, TemplateNotFound, nodes
+from jinja2 import BaseLoader, FileSystemBytecodeCache, TemplateNotFound, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
@@ -35,6 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import LettersmithError
 from .safefiles import read_text
 
+LIMITS_VERSION = 1  # raise when the checks compiled into templates change
 MAX_TEXT = 1_000_000  # characters (or items) in any one value a template makes
 MAX_OUTPUT = 5_000_000  # characters a whole template may render
 MAX_INT_BITS = 4_096  # the largest number a template may compute (about 1,200 digits)
@@ -164,6 +165,10 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, finalize=_finalize, **kwargs)
+        if isinstance(self.bytecode_cache, FileSystemBytecodeCache):
+            # code compiled here calls the checks above: never mix it with code a plain
+            # sandbox (or an older version of these limits) cached for the same template
+            self.bytecode_cache.pattern = f"__lettersmith_limited{LIMITS_VERSION}_%s.cache"
         self.filters = {name: _guard(f) for name, f in self.filters.items()}
         self.bounded_join = bounded_join
 
