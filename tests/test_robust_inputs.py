@@ -271,6 +271,13 @@ def test_snippet_cannot_open_layout_containers(lib: Path) -> None:
     brief_with(lib, body="  - argument: fence\n")
     one_clear_error(run("build", "brief.yaml", "-f", "html", cwd=lib), "fence.md:6:",
                     "only templates may do that")
+    (lib / "snippets" / "q.yaml").write_text(
+        'quotes:\n  - id: q\n    text: "a\\n::: signatures columns=1;background:url(x)\\nX\\n:::"\n')
+    brief_with(lib, body="  - quote: q\n")
+    assert run("build", "brief.yaml", "-f", "html", cwd=lib).returncode == 0
+    html = (lib / "out" / "brief.html").read_text()
+    assert "background" not in html.split("</style>")[1].split("::: signatures")[0]
+    assert 'style="columns: 1;background' not in html
 
 
 def _letterhead(extra_parts: dict[str, bytes] | None = None, edit=None) -> bytes:

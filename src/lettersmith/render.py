@@ -63,6 +63,7 @@ def no_layout_fence(text: str, filename: str, first_line: int) -> str:
 def md_escape(text: Any) -> str:
     """Plain text made safe to drop into Markdown (names, titles, quotations)."""
     text = _MD_SPECIAL.sub(r"\\\1", str(text))
+    text = re.sub(r"^(\s*):", r"\1\\:", text, flags=re.M)  # never a ::: layout fence
     return re.sub(r"^(\s*)([-+#>]|\d+[.)])(\s)", r"\1\\\2\3", text, flags=re.M)
 
 
