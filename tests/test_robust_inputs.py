@@ -201,7 +201,7 @@ def _docx(parts: dict[str, str]) -> bytes:
 
 @pytest.mark.parametrize("parts, expected", [
     ({"[Content_Types].xml": "<Types/>"}, "no document part"),
-    ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document"}, "damaged"),
+    ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document"}, "not well-formed"),
     ({"[Content_Types].xml": "<Types/>", "word/document.xml":
       '<!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>'}, "declares a DTD"),
 ])
