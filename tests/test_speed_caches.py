@@ -53,3 +53,46 @@ def test_relationship_parts_are_written_as_python_docx_writes_them(monkeypatch) 
     assert len(all_rels) > 3
     for rels in all_rels:
         assert rels_xml(rels) == rels.xml
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abAZ019 ,.;:()'\"/-*_[]`\\<>&#!~^@\n", max_size=24))
+def test_plain_inline_text_is_its_own_parse(text: str) -> None:
+    """``parse_inline``'s shortcut for plain text gives what markdown-it-py gives."""
+    from lettersmith import parse
+
+    full = parse.parse_markdown(text)
+    expected = full[0].inlines if len(full) == 1 and isinstance(full[0], parse.m.Para) else (
+        [parse.m.Str(text)] if text else [])
+    assert parse.parse_inline(text) == expected
+
+
+def test_a_letter_built_again_skips_the_markdown_parser(tmp_path: Path) -> None:
+    """The second ``build`` of the same letter takes its parse from the disk cache:
+    markdown-it-py is not imported, and the .docx has the same bytes."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).parents[1]
+    shutil.copytree(repo / "snippets", tmp_path / "snippets")
+    brief = tmp_path / "letter.yaml"
+    brief.write_text((repo / "examples" / "briefs" / "2023-02-21-seven-groups-end-287g.yaml")
+                     .read_text().replace("library: ../..", f"library: {tmp_path}"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("LETTERSMITH_NO_CACHE", None)
+    probe = ("import sys, runpy; sys.argv = ['lettersmith', *sys.argv[1:]]\n"
+             "try: runpy.run_module('lettersmith', run_name='__main__')\n"
+             "except SystemExit: pass\n"
+             "print('markdown_it' in sys.modules, file=sys.stderr)")
+    runs = []
+    for out in ("first", "second"):
+        done = subprocess.run([sys.executable, "-c", probe, "build", str(brief), "-o",
+                               str(tmp_path / out)], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, check=True)
+        runs.append(done.stderr.strip().splitlines()[-1])
+    assert runs == ["True", "False"]
+    assert len(list((tmp_path / "cache" / "lettersmith" / "parse").glob("*.pickle"))) == 1
+    first, second = (tmp_path / d / "letter.docx" for d in ("first", "second"))
+    assert first.read_bytes() == second.read_bytes()

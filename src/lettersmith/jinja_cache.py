@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
 
 import jinja2
 
+from . import diskcache
+
 
 def cache_dir() -> Path | None:
-    if os.environ.get("LETTERSMITH_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "lettersmith" / "jinja"
+    return diskcache.cache_dir("jinja")
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -54,12 +51,5 @@ def compile_code(env: jinja2.Environment, source: str, filename: str) -> CodeTyp
     raw = env.compile(source, name=filename, filename=filename, raw=True)
     code = compile(raw, filename, "exec")
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps(code))
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        diskcache.write(path, marshal.dumps(code))
     return code

@@ -5,15 +5,14 @@ from __future__ import annotations
 import copy
 import re
 from functools import lru_cache
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
+
+if TYPE_CHECKING:  # markdown-it-py is imported when a parse needs it (start-up time)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 # One citation inside brackets: "See, e.g., @id, at 12 (parenthetical)".
 _ITEM = re.compile(r"^(?P<prefix>.*?)(?<![\w@])@(?P<id>[A-Za-z0-9_][\w:.-]*?)"
@@ -153,6 +152,10 @@ def _cite_rule(state: StateInline, silent: bool) -> bool:
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     """The one configured parser (built once per process)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"typographer": False})
     md.use(footnote_plugin)
     md.use(container_plugin, "part", validate=lambda params, *args: bool(params.strip()))
@@ -297,8 +300,17 @@ def parse_markdown(text: str) -> list[m.Block]:
     return _Converter(tokens, env).run()
 
 
+# Text Markdown reads as itself: no markup, entity, escape or block marker.
+_PLAIN = re.compile(r"[A-Za-z(\"'][A-Za-z0-9 ,.;:()'\"/-]*(?<! )")
+
+
 def parse_inline(text: str) -> list[m.Inline]:
-    """Parse one line of Markdown (a signal, a parenthetical) into inlines."""
+    """Parse one line of Markdown (a signal, a parenthetical) into inlines.
+
+    Plain text is its own parse (a property test checks it), so a letter whose
+    parentheticals have no markup never builds the Markdown parser."""
+    if _PLAIN.fullmatch(text):
+        return [m.Str(text)]
     blocks = parse_markdown(text)
     if len(blocks) == 1 and isinstance(blocks[0], m.Para):
         return blocks[0].inlines

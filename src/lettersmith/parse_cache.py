@@ -8,15 +8,27 @@ cached piece is deep-copied (the citation pass changes the tree) and its
 citation line numbers moved to where the piece sits in this letter.  Text with
 reference definitions (``[^1]:``, ``[x]: url``) or code fences is parsed whole,
 as before.
+
+A process's first letter is also looked up on disk (``diskcache``, folder
+``parse``), keyed by its whole text and the parser's files: a ``build`` of a
+letter parsed before neither imports markdown-it-py nor builds its parser, a
+sixth of a one-letter command's time.  Once the parser is built in a process,
+the disk is no longer used (a merge writes one entry, not one per letter).
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
+import sys
 from collections import OrderedDict
+from importlib.machinery import PathFinder
+from pathlib import Path
 from typing import Any
 
+from . import diskcache
 from . import model as m
-from .parse import parse_markdown
+from .parse import markdown, parse_markdown
 
 _CACHE: OrderedDict[str, list[m.Block]] = OrderedDict()
 _CACHE_SIZE = 512  # pieces; bounded so a long merge's memory stays flat
@@ -80,8 +92,59 @@ def clone(value: Any) -> Any:
     return value
 
 
+_MAX_ENTRIES = 256  # parsed letters kept on disk; the oldest go first
+
+
+def _disk_key(text: str) -> Path | None:
+    """Where the parse of ``text`` is kept, or None when caching is off."""
+    folder = diskcache.cache_dir("parse")
+    if folder is None:
+        return None
+    stamp = [sys.version]
+    sources = [Path(__file__).with_name(n) for n in ("parse.py", "model.py", "parse_cache.py")]
+    for package in ("markdown_it", "mdit_py_plugins"):  # an upgrade may parse differently
+        spec = PathFinder.find_spec(package)
+        if spec is not None and spec.origin:
+            sources.append(Path(spec.origin))
+    for source in sources:
+        try:
+            info = source.stat()
+        except OSError:
+            return None
+        stamp.append(f"{source}:{info.st_mtime_ns}:{info.st_size}")
+    digest = hashlib.sha256("\0".join([*stamp, text]).encode()).hexdigest()
+    return folder / f"{digest}.pickle"
+
+
+def _prune(folder: Path) -> None:
+    try:
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-_MAX_ENTRIES]:
+            old.unlink()
+    except OSError:
+        pass
+
+
 def parse_letter(text: str) -> list[m.Block]:
-    """The same blocks as ``parse_markdown(text)``, from cached pieces."""
+    """The same blocks as ``parse_markdown(text)``, from cached pieces (and, for a
+    process's first letter, from the disk)."""
+    if markdown.cache_info().currsize:  # the parser is built: parsing is cheap now
+        return _parse_letter(text)
+    path = _disk_key(text)
+    data = diskcache.read(path) if path is not None else None
+    if data is not None:
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a damaged entry is parsed afresh
+            pass
+    blocks = _parse_letter(text)
+    if path is not None:
+        diskcache.write(path, pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(path.parent)
+    return blocks
+
+
+def _parse_letter(text: str) -> list[m.Block]:
     found = pieces(text)
     if found is None:
         return parse_markdown(text)
