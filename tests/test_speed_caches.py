@@ -96,3 +96,24 @@ def test_a_letter_built_again_skips_the_markdown_parser(tmp_path: Path) -> None:
     assert len(list((tmp_path / "cache" / "lettersmith" / "parse").glob("*.pickle"))) == 1
     first, second = (tmp_path / d / "letter.docx" for d in ("first", "second"))
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_yaml_from_the_disk_cache_keeps_lines_and_mistakes(tmp_path: Path, monkeypatch) -> None:
+    """A text loaded again comes from the disk, with the same values and lines (front
+    matter offsets too); a mistake is never cached and is reported every time."""
+    from lettersmith.errors import LettersmithError
+    from lettersmith.yamlfile import load_yaml
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("LETTERSMITH_NO_CACHE", raising=False)
+    text = "id: a\nitems:\n  - one\n  - {k: 2}\ndate: 2025-02-20\n"
+    first, again, shifted = load_yaml(text, "x.yaml"), load_yaml(text, "x.yaml"), load_yaml(
+        text, "x.md", first_line=3)
+    assert len(list((tmp_path / "lettersmith" / "yaml").glob("*.pickle"))) == 1
+    assert first == again == shifted and first is not again
+    assert (again.lines, again["items"].lines) == ({"id": 1, "items": 2, "date": 5}, [3, 4])
+    assert (shifted.lines["date"], shifted["items"].lines) == (7, [5, 6])
+    for _ in range(2):
+        with pytest.raises(LettersmithError, match="duplicate key") as err:
+            load_yaml("a: 1\na: 2\n", "bad.yaml")
+        assert (err.value.file, err.value.line) == ("bad.yaml", 2)

@@ -6,6 +6,7 @@ read or written is ignored, and entries are written atomically.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,5 +34,39 @@ def write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def stamp(files: list[Path], packages: tuple[str, ...] = ()) -> list[str] | None:
+    """What a cached result depends on besides its input: the Python version, and
+    the size and time of ``files`` and of ``packages``' ``__init__`` (an upgrade).
+    None when one is missing (then nothing is cached)."""
+    from importlib.machinery import PathFinder
+
+    found = list(files)
+    for package in packages:
+        spec = PathFinder.find_spec(package)
+        if spec is not None and spec.origin:
+            found.append(Path(spec.origin))
+    out = [sys.version]
+    for source in found:
+        try:
+            info = source.stat()
+        except OSError:
+            return None
+        out.append(f"{source}:{info.st_mtime_ns}:{info.st_size}")
+    return out
+
+
+def prune(folder: Path, keep: int, suffix: str) -> None:
+    """Remove the oldest entries beyond ``keep``."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
+        if len(entries) <= keep:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for old in entries[:-keep]:
+            os.unlink(old.path)
     except OSError:
         pass

@@ -20,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
-import sys
 from collections import OrderedDict
-from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Any
 
@@ -98,31 +96,13 @@ _MAX_ENTRIES = 256  # parsed letters kept on disk; the oldest go first
 def _disk_key(text: str) -> Path | None:
     """Where the parse of ``text`` is kept, or None when caching is off."""
     folder = diskcache.cache_dir("parse")
-    if folder is None:
+    here = Path(__file__)
+    stamp = diskcache.stamp([here.with_name(n) for n in ("parse.py", "model.py", here.name)],
+                            ("markdown_it", "mdit_py_plugins"))
+    if folder is None or stamp is None:
         return None
-    stamp = [sys.version]
-    sources = [Path(__file__).with_name(n) for n in ("parse.py", "model.py", "parse_cache.py")]
-    for package in ("markdown_it", "mdit_py_plugins"):  # an upgrade may parse differently
-        spec = PathFinder.find_spec(package)
-        if spec is not None and spec.origin:
-            sources.append(Path(spec.origin))
-    for source in sources:
-        try:
-            info = source.stat()
-        except OSError:
-            return None
-        stamp.append(f"{source}:{info.st_mtime_ns}:{info.st_size}")
     digest = hashlib.sha256("\0".join([*stamp, text]).encode()).hexdigest()
     return folder / f"{digest}.pickle"
-
-
-def _prune(folder: Path) -> None:
-    try:
-        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
-        for old in entries[:-_MAX_ENTRIES]:
-            old.unlink()
-    except OSError:
-        pass
 
 
 def parse_letter(text: str) -> list[m.Block]:
@@ -140,7 +120,7 @@ def parse_letter(text: str) -> list[m.Block]:
     blocks = _parse_letter(text)
     if path is not None:
         diskcache.write(path, pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL))
-        _prune(path.parent)
+        diskcache.prune(path.parent, _MAX_ENTRIES, ".pickle")
     return blocks
 
 
