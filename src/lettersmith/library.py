@@ -116,8 +116,9 @@ class Library:
                     hint="end the YAML front matter with a line '---'"))
                 return
             try:
-                meta = load_yaml(match.group(1), self.display(path), first_line=2) or LineDict()
+                meta = load_yaml(match.group(1), path, first_line=2) or LineDict()
             except LettersmithError as err:
+                err.file = self.display(path)  # worked out only for a problem
                 self.broken.append(err)
                 return
             body = text[match.end():]
@@ -132,13 +133,13 @@ class Library:
                        body=body, body_line=body_line))
 
     def _read_lists(self, path: Path) -> None:
-        shown = self.display(path)
         text = self._read(path)
         if text is None:
             return
         try:
-            data = load_yaml(text, shown)
+            data = load_yaml(text, path)
         except LettersmithError as err:
+            err.file = self.display(path)  # worked out only for a problem
             self.broken.append(err)
             return
         if data is None:
@@ -146,24 +147,25 @@ class Library:
         if not isinstance(data, dict):
             self.broken.append(LettersmithError(
                 "a library file must be a mapping with lists under sources, quotes, facts, "
-                "recipients or signatories", file=shown, line=1))
+                "recipients or signatories", file=self.display(path), line=1))
             return
         for key, value in data.items():
             line = data.line_of(key)
             if key not in LIST_KEYS:
                 self.broken.append(LettersmithError(
-                    f"unknown top-level key {key!r}", file=shown, line=line,
+                    f"unknown top-level key {key!r}", file=self.display(path), line=line,
                     hint=suggest(str(key), LIST_KEYS) or "expected one of: " + ", ".join(LIST_KEYS)))
                 continue
             if not isinstance(value, list):
                 self.broken.append(LettersmithError(
-                    f"{key} must be a list of items", file=shown, line=line))
+                    f"{key} must be a list of items", file=self.display(path), line=line))
                 continue
             for index, entry in enumerate(value):
                 entry_line = value.line_of(index) if hasattr(value, "line_of") else line
                 if not isinstance(entry, dict) or "id" not in entry:
                     self.broken.append(LettersmithError(
-                        f"every item under {key} needs an id", file=shown, line=entry_line))
+                        f"every item under {key} needs an id", file=self.display(path),
+                        line=entry_line))
                     continue
                 self._add(Item(LIST_KEYS[key], str(entry["id"]), entry, path, entry_line))
 
