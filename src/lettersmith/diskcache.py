@@ -5,6 +5,7 @@ read or written is ignored, and entries are written atomically.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -15,7 +16,13 @@ def cache_dir(kind: str) -> Path | None:
     """The folder of one kind of cached work, or None when caching is off."""
     if os.environ.get("LETTERSMITH_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return _folder(kind, os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=16)
+def _folder(kind: str, xdg: str | None, home: str | None) -> Path:
+    del home  # a key only: expanduser reads it
+    base = xdg or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "lettersmith" / kind
 
 
