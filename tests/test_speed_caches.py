@@ -68,8 +68,9 @@ def test_plain_inline_text_is_its_own_parse(text: str) -> None:
 
 
 def test_a_letter_built_again_skips_the_markdown_parser(tmp_path: Path) -> None:
-    """The second ``build`` of the same letter takes its parse from the disk cache:
-    markdown-it-py is not imported, and the .docx has the same bytes."""
+    """The second ``build`` of the same letter takes its parse and its YAML from the
+    disk caches: neither markdown-it-py nor PyYAML is imported, and the .docx has
+    the same bytes."""
     import os
     import shutil
     import subprocess
@@ -85,14 +86,17 @@ def test_a_letter_built_again_skips_the_markdown_parser(tmp_path: Path) -> None:
     probe = ("import sys, runpy; sys.argv = ['lettersmith', *sys.argv[1:]]\n"
              "try: runpy.run_module('lettersmith', run_name='__main__')\n"
              "except SystemExit: pass\n"
-             "print('markdown_it' in sys.modules, file=sys.stderr)")
+             "print('markdown_it' in sys.modules, 'yaml' in sys.modules, [m for m in "
+             "('ssl', 'email', 'http', 'urllib.request', 'xml.sax') if m in sys.modules], "
+             "file=sys.stderr)")
     runs = []
     for out in ("first", "second"):
         done = subprocess.run([sys.executable, "-c", probe, "build", str(brief), "-o",
                                str(tmp_path / out)], cwd=tmp_path, env=env,
                               capture_output=True, text=True, check=True)
         runs.append(done.stderr.strip().splitlines()[-1])
-    assert runs == ["True", "False"]
+    # a rebuild parses nothing again; no build pulls in the network stack
+    assert runs == ["True True []", "False False []"]
     assert len(list((tmp_path / "cache" / "lettersmith" / "parse").glob("*.pickle"))) == 1
     first, second = (tmp_path / d / "letter.docx" for d in ("first", "second"))
     assert first.read_bytes() == second.read_bytes()

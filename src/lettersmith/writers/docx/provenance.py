@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from html import escape  # not xml.sax.saxutils: it imports urllib.request, http, ssl, email
 from typing import TYPE_CHECKING
 
 from docx.opc.packuri import PackURI
@@ -17,7 +18,6 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
-from xml.sax.saxutils import escape
 
 from .context import BlockMark
 from .ooxml import clean_text, el
@@ -72,7 +72,7 @@ def embed_record(word: WordDocument, record_json: str, namespace: str) -> None:
     while f"/customXml/item{n}.xml" in taken:
         n += 1
     item_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<lettersmith xmlns="{namespace}">{escape(record_json)}</lettersmith>')
+                f'<lettersmith xmlns="{namespace}">{escape(record_json, quote=False)}</lettersmith>')
     item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml",
                 item_xml.encode("utf-8"), package)
     guid = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace + record_json)).upper() + "}"
