@@ -35,14 +35,19 @@ def read(path: Path) -> bytes | None:
 
 def write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except OSError:
-        pass
+    except OSError:  # a full disk or a read-only cache: the work is simply not kept
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def stamp(files: list[Path], packages: tuple[str, ...] = ()) -> list[str] | None:
