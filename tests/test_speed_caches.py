@@ -121,3 +121,20 @@ def test_yaml_from_the_disk_cache_keeps_lines_and_mistakes(tmp_path: Path, monke
         with pytest.raises(LettersmithError, match="duplicate key") as err:
             load_yaml("a: 1\na: 2\n", "bad.yaml")
         assert (err.value.file, err.value.line) == ("bad.yaml", 2)
+
+
+def test_a_cache_that_cannot_be_written_is_ignored(tmp_path: Path, monkeypatch) -> None:
+    """With the cache folder unusable (here a file stands where it should be), YAML
+    and letters still load, and nothing is left behind."""
+    from lettersmith import parse_cache
+    from lettersmith.yamlfile import load_yaml
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.delenv("LETTERSMITH_NO_CACHE", raising=False)
+    assert load_yaml("a: [1, 2]\n", "x.yaml") == {"a": [1, 2]}
+    monkeypatch.setattr(parse_cache.markdown, "cache_info", lambda: type("I", (), {"currsize": 0}))
+    text = "A paragraph.[@a]\n\nAnother.\n"
+    assert parse_cache.parse_letter(text) == parse_markdown(text)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
