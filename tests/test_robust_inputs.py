@@ -363,6 +363,22 @@ def test_modes_follow_the_umask_and_are_kept(lib: Path) -> None:
     assert (lib / "out" / "brief.md").stat().st_mode & 0o777 == 0o604
 
 
+def test_new_files_of_review_and_ingest_follow_the_umask_and_never_replace(tmp_path: Path) -> None:
+    """review --apply's drafted sources and ingest's drafts go through create_new."""
+    from lettersmith.output import create_new
+
+    old = os.umask(0o022)
+    try:
+        create_new(tmp_path / "drafted.yaml", b"sources: []\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "drafted.yaml").stat().st_mode & 0o777 == 0o644
+    with pytest.raises(FileExistsError):
+        create_new(tmp_path / "drafted.yaml", b"other\n")
+    assert (tmp_path / "drafted.yaml").read_bytes() == b"sources: []\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["drafted.yaml"]
+
+
 @pytest.mark.parametrize("fmt", ["md", "html", "txt"])
 def test_edits_to_text_formats_are_protected(lib: Path, fmt: str) -> None:
     assert run("build", "brief.yaml", "-f", fmt, cwd=lib).returncode == 0

@@ -185,6 +185,17 @@ def write_atomic(path: Path, data: bytes) -> None:
     _commit({path: data}, journal=None)
 
 
+def create_new(path: Path, data: bytes) -> Path:
+    """Write a new file whole or not at all, with the mode the umask allows; refuse
+    (FileExistsError) to replace a file, even one that appeared meanwhile."""
+    tmp = _write_temp(path, data)
+    try:
+        os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False

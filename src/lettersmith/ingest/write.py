@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from ..output import create_new
 from .make import Made, slugify
 
 HEADER = ("# Drafted by 'lettersmith ingest' from {name}.\n"
@@ -70,11 +71,7 @@ def fresh_folder(into: Path, stem: str) -> Path:
 
 def _create(path: Path, text: str) -> Path:
     """Write a new file; refuse (FileExistsError) rather than overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
+    return create_new(path, text.encode("utf-8"))
 
 
 def write_made(made: Made, into: Path) -> list[Path]:

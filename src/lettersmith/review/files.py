@@ -3,13 +3,11 @@ written atomically after a numbered backup of what was there (``<name>.bak-N``).
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import write_atomic
+from ..output import create_new, write_atomic
 
 
 @dataclass
@@ -54,24 +52,12 @@ def fresh_path(path: Path) -> Path:
     return candidate
 
 
-def create_atomic(path: Path, text: str) -> None:
-    """Write a new file whole or not at all, refusing (FileExistsError) to replace one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.link(tmp, path)  # fails if the name was taken meanwhile
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def write_changes(changes: list[FileChange]) -> list[str]:
     """Write every change; returns one line per file saying what was done."""
     said = []
     for change in changes:
         if change.old is None:
-            create_atomic(change.path, change.new)
+            create_new(change.path, change.new.encode("utf-8"))
             said.append(f"wrote {_shown(change.path)} (new{': ' + change.why if change.why else ''})")
             continue
         backup = backup_path(change.path)
