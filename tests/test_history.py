@@ -13,7 +13,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "basic"
 
 
 @pytest.fixture()
-def library(tmp_path: Path) -> Path:
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("LETTERSMITH_HISTORY")  # a tmp copy: its own .lettersmith/ is the point
     root = tmp_path / "lib"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".lettersmith", "out"))
     (root / "other.yaml").write_text(
@@ -44,12 +45,12 @@ def test_build_records_what_went_out(library: Path) -> None:
 def test_rebuild_is_one_record_and_a_change_is_another(library: Path) -> None:
     for _ in range(2):
         run("build", "brief.yaml", "-f", "md", cwd=library)
-    out = run("history", "--json", cwd=library)
+    out = run("history", "--drafts", "--json", cwd=library)
     assert len(json.loads(out.stdout)) == 1
     wso = library / "snippets" / "wso.md"
     wso.write_text(wso.read_text().replace("Officers in", "Sheriffs in"))
     run("build", "brief.yaml", "-f", "md", cwd=library)
-    records = json.loads(run("history", "--json", cwd=library).stdout)
+    records = json.loads(run("history", "--drafts", "--json", cwd=library).stdout)
     assert len(records) == 2
     hashes = {dict(map(tuple, r["items"]["argument"]))["wso"] for r in records}
     assert len(hashes) == 2  # the argument's text differed between the two letters
@@ -57,11 +58,13 @@ def test_rebuild_is_one_record_and_a_change_is_another(library: Path) -> None:
 
 def test_history_filters(library: Path) -> None:
     run("build", "brief.yaml", "other.yaml", "-f", "md", cwd=library)
+    for brief in ("brief.yaml", "other.yaml"):
+        assert run("sent", brief, "--on", "2024-02-01", cwd=library).returncode == 0
     everything = run("history", cwd=library)
     assert everything.returncode == 0
-    assert everything.stdout.index("2024-01-05") < everything.stdout.index("2023-02-21")
+    assert everything.stdout.index("dated 2024-01-05") < everything.stdout.index("dated 2023-02-21")
     to_sec = run("history", "--recipient", "secretary", cwd=library).stdout
-    assert "2023-02-21  to The Honorable Alejandro Mayorkas [secretary]  \u2014 End 287(g)" in to_sec
+    assert "2024-02-01  sent to The Honorable Alejandro Mayorkas [secretary]  \u2014 End 287(g)" in to_sec
     assert "Sheriff Jones" not in to_sec
     assert "Sheriff Jones" in run("history", "--recipient", "jones", cwd=library).stdout
     used_wso = run("history", "--snippet", "wso", cwd=library).stdout
@@ -73,6 +76,60 @@ def test_history_filters(library: Path) -> None:
 def test_empty_history(library: Path) -> None:
     result = run("history", cwd=library)
     assert result.returncode == 0 and "no letters recorded" in result.stdout
+
+
+def test_drafts_are_not_sent_until_marked(library: Path) -> None:
+    """Builds are drafts; 'sent' marks the one that went out, 'history' lists only those."""
+    for subject in ("End 287(g)", "End 287(g) now", "End 287(g) now"):  # two drafts
+        brief = library / "brief.yaml"
+        brief.write_text(brief.read_text().replace("subject: End 287(g)\n", f"subject: {subject}\n")
+                         .replace("subject: End 287(g) now\n", f"subject: {subject}\n"))
+        assert run("build", "brief.yaml", "-f", "docx", cwd=library).returncode == 0
+    none = run("history", cwd=library)
+    assert "no letters marked sent" in none.stdout and "2 build(s) recorded" in none.stdout
+    drafts = run("history", "--drafts", cwd=library).stdout
+    assert drafts.count(" built to ") == 2 and "#1  " in drafts and "#2  " in drafts
+    marked = run("sent", "out/brief.docx", "--on", "2023-02-22", cwd=library)
+    assert marked.returncode == 0, marked.stderr
+    assert "#1  2023-02-22  sent to The Honorable Alejandro Mayorkas [secretary]" in marked.stdout
+    again = run("sent", "out/brief.docx", "--on", "2023-02-22", cwd=library)  # idempotent
+    cc = run("sent", "brief.yaml", "--to", "Tae Johnson", "--on", "2023-02-23", cwd=library)
+    assert again.returncode == 0 and cc.returncode == 0
+    shown = run("history", cwd=library).stdout
+    assert shown.count(" sent to ") == 2 and "End 287(g) now" in shown
+    assert shown.index("2023-02-23  sent to Tae Johnson") < shown.index("2023-02-22")
+    assert "(sent)" in run("history", "--drafts", cwd=library).stdout.split("#1")[0]  # build 2
+    show = run("snippets", "show", "wso", cwd=library).stdout.split("Sent:")[1]
+    assert show.count("brief.yaml") == 2  # once per letter sent, never per draft
+    removed = run("history", "remove", "2", cwd=library)
+    assert removed.returncode == 0 and "removed sent letter #2" in removed.stdout
+    assert run("history", cwd=library).stdout.count(" sent to ") == 1
+    gone = run("history", "remove", "--draft", "1", cwd=library)
+    assert gone.returncode == 0
+    assert run("history", "--drafts", "--json", cwd=library).stdout.count('"brief"') == 1
+
+
+def test_sent_mistakes_are_one_message(library: Path) -> None:
+    run("build", "brief.yaml", "-f", "md", cwd=library)
+    unbuilt = run("sent", "other.yaml", cwd=library)
+    assert unbuilt.returncode == 1 and "no build of this file is recorded" in unbuilt.stderr
+    typo = run("sent", "brief.yaml", "--to", "secretery-x", cwd=library)
+    assert typo.returncode == 1 and "did you mean 'secretary'" in typo.stderr
+    bad_day = run("sent", "brief.yaml", "--on", "22/02/2023", cwd=library)
+    assert bad_day.returncode == 2
+    missing = run("history", "remove", "9", cwd=library)
+    assert missing.returncode == 1 and "there is no sent letter #9" in missing.stderr
+    assert "Traceback" not in unbuilt.stderr + typo.stderr + missing.stderr
+
+
+def test_history_override_keeps_the_library_clean(library: Path, tmp_path: Path) -> None:
+    import os
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    env = {**os.environ, "LETTERSMITH_HISTORY": str(elsewhere)}
+    done = subprocess.run(["lettersmith", "build", "brief.yaml", "-f", "md"], cwd=library,
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and elsewhere.exists()
+    assert not (library / ".lettersmith").exists()
 
 
 def test_unwritable_history_does_not_fail_the_build(library: Path) -> None:

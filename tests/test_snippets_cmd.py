@@ -33,7 +33,8 @@ ARGUMENTS = {
 
 
 @pytest.fixture()
-def library(tmp_path: Path) -> Path:
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("LETTERSMITH_HISTORY")  # a tmp copy: its own .lettersmith/ is the point
     root = tmp_path / "lib"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".lettersmith", "out"))
     for item_id, (title, tags, text) in ARGUMENTS.items():
@@ -91,6 +92,7 @@ def test_list_bad_kind_is_a_usage_error(library: Path) -> None:
 def test_show_renders_notes_sources_briefs_and_history(library: Path) -> None:
     built = run("build", "brief.yaml", "-f", "md", "-o", "out", cwd=library)
     assert built.returncode == 0, built.stderr
+    assert run("sent", "out/brief.md", "--on", "2023-02-21", cwd=library).returncode == 0
     result = run("snippets", "show", "wso", cwd=library)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -109,7 +111,7 @@ def test_show_with_vars_and_of_a_quote(library: Path) -> None:
     quote = run("snippets", "show", "leap-end-now", cwd=library)
     assert "speaker: 120 law enforcement professionals" in quote.stdout
     assert "Briefs under this folder that use it:\n  brief.yaml" in quote.stdout  # through wso
-    assert "not in any recorded letter" in quote.stdout
+    assert "not in any letter marked sent" in quote.stdout
 
 
 def test_show_unknown_id_suggests(library: Path) -> None:

@@ -154,6 +154,7 @@ def _type_error(file: Path, line: int, where: str, expected: str, got: Any) -> L
 
 def read_brief(path: Path) -> Brief:
     """Read and validate the brief at ``path``."""
+    _not_a_letter(path)
     try:
         text = decode_utf8(read_bytes(path, path, "brief", MAX_TEXT), path, "brief")
     except FileNotFoundError:
@@ -195,6 +196,26 @@ def read_brief(path: Path) -> Brief:
     brief.body = _read_body(path, data)
     brief.date  # validate early  # noqa: B018
     return brief
+
+
+_LETTER_FILES = {b"PK\x03\x04": "a Word (or other zipped) file", b"%PDF": "a PDF file",
+                 b"\xd0\xcf\x11\xe0": "an old Word .doc file"}
+
+
+def _not_a_letter(path: Path) -> None:
+    """A letter (.docx, .pdf) given where a brief belongs: say what it is and what reads it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return  # read_text reports it
+    kind = next((what for magic, what in _LETTER_FILES.items() if head.startswith(magic)), "")
+    if kind:
+        raise LettersmithError(
+            f"this is {kind}, not a brief", file=path,
+            hint="a brief is a .yaml file ('lettersmith new BRIEF.yaml' starts one); to read a "
+                 "reviewer's edits back use 'lettersmith review', to draft library items from a "
+                 "past letter 'lettersmith ingest FILE --into DIR'")
 
 
 def _check_signatories(path: Path, data: LineDict) -> None:

@@ -28,6 +28,7 @@ LAZY_COMMANDS = {
     "preview": ("lettersmith.commands.preview", "preview"),
     "merge": ("lettersmith.commands.merge", "merge"),
     "review": ("lettersmith.commands.review", "review"),
+    "sent": ("lettersmith.commands.history", "sent"),
 }
 
 
@@ -60,8 +61,14 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except click.ClickException:
+            raise  # a wrong command line: click prints it, exit status 2
         except LettersmithError as err:
             fail(str(err))
+            sys.exit(1)
+        except BrokenPipeError:  # `lettersmith snippets list | head`: stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
         except OSError as err:
             fail(f"{err.filename or ''}: {err.strerror or err}".lstrip(": "))

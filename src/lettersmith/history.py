@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Each entry brings the database from version N-1 to N; a new column or table
 # is a new entry, so an older history file is upgraded in place when opened.
 MIGRATIONS: dict[int, str] = {
@@ -60,6 +60,18 @@ DELETE FROM builds WHERE id NOT IN (SELECT MAX(id) FROM builds GROUP BY brief, f
 CREATE UNIQUE INDEX IF NOT EXISTS builds_letter ON builds(brief, fingerprint);
 CREATE INDEX IF NOT EXISTS builds_merge ON builds(merge_id);
 """,
+    3: """
+CREATE TABLE IF NOT EXISTS sent (  -- which builds went out (sent.py): a build is a draft
+  id INTEGER PRIMARY KEY,
+  build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+  sent_on TEXT NOT NULL,         -- the day it went out (ISO date)
+  recipient_id TEXT NOT NULL,    -- the library id it went to, or ''
+  recipient TEXT NOT NULL,       -- the name it went to
+  marked_at TEXT NOT NULL,       -- when it was marked sent (ISO, local time)
+  UNIQUE (build_id, recipient_id, recipient, sent_on)
+);
+CREATE INDEX IF NOT EXISTS sent_build ON sent(build_id);
+""",
 }
 # how long a build waits for another writer before a clear error
 BUSY_TIMEOUT_MS = int(os.environ.get("LETTERSMITH_HISTORY_WAIT_MS", "30000"))
@@ -82,7 +94,10 @@ class Sent:
 
 
 def db_path(library_root: Path) -> Path:
-    return library_root / ".lettersmith" / "history.sqlite"
+    """``<library>/.lettersmith/history.sqlite``, or the file $LETTERSMITH_HISTORY names
+    (tests and trial runs point it elsewhere so a library's record stays what went out)."""
+    override = os.environ.get("LETTERSMITH_HISTORY")
+    return Path(override) if override else library_root / ".lettersmith" / "history.sqlite"
 
 
 def connect(library_root: Path, create: bool = True) -> sqlite3.Connection | None:

@@ -173,9 +173,13 @@ class Library:
         # The file as users see it is worked out only for a problem: at load time it
         # was a path resolution per item, a tenth of loading the library.
         if not ID_RE.match(item.id):
+            fixed = re.sub(r"[^a-z0-9]+", "-", item.id.lower()).strip("-")
             item.problems.append(LettersmithError(
                 f"id {item.id!r} may hold only lowercase letters, digits and '-'",
-                file=self.display(item.file), line=item.line))
+                file=self.display(item.file), line=item.line,
+                hint=f"rename it to {fixed!r}" + (" (the file's name gives an argument its id)"
+                                                  if "id" not in item.data else "")
+                + ", and use that id in the briefs"))
         allowed = FIELDS[item.kind]
         for key in item.data:
             if allowed is not None and key not in allowed:
@@ -209,13 +213,23 @@ class Library:
         """The item of ``kind`` called ``item_id``; a clear error when it can't be used."""
         item = self.items.get(item_id)
         if item is None:
+            if not (self.root / "snippets").is_dir():
+                raise LettersmithError(
+                    f"{_folder(self.display(self.root))} is not a library (it has no snippets/ "
+                    "folder), "
+                    f"so there is no {kind} {item_id!r}", file=file, line=line,
+                    hint="set library: in the brief to the library folder (relative to the "
+                         "brief), or pass --library DIR")
             for err in self.broken:  # the file that would have held it could not be read
                 if err.file and Path(err.file).stem == item_id:
                     raise err
-            hint = suggest(item_id, self.ids(kind))
+            hint = suggest(item_id, [i for i in self.ids(kind) if ID_RE.match(i)])
             if self.broken:
                 unread = "; ".join(f"{e.file}:{e.line or 1}: {e.message}" for e in self.broken[:3])
-                hint = (hint + " " if hint else "") + f"(library files that could not be read: {unread})"
+                more = f" and {len(self.broken) - 3} more" if len(self.broken) > 3 else ""
+                hint = (hint + " " if hint else "") + \
+                    f"(library files that could not be read: {unread}{more}; " \
+                    "'lettersmith check --library' lists them with their fixes)"
             raise LettersmithError(f"no {kind} with id {item_id!r} in the library "
                                    f"{self.display(self.root / 'snippets')}",
                                    file=file, line=line,
@@ -251,6 +265,10 @@ def _display(path: Path, cwd: str) -> str:
         return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
+
+
+def _folder(shown: str) -> str:
+    return "the current folder" if shown == "." else shown
 
 
 _CACHE: dict[Path, Library] = {}

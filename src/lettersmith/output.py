@@ -35,8 +35,10 @@ def parse_formats(value: str) -> list[str]:
     formats = [f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()]
     for fmt in formats:
         if fmt not in FORMATS:
-            raise LettersmithError(f"unknown format {fmt!r}",
-                                   hint=suggest(fmt, FORMATS) or "formats: " + ", ".join(FORMATS))
+            import click  # a wrong command line: exit status 2
+            raise click.BadParameter(f"unknown format {fmt!r}; "
+                                     + (suggest(fmt, FORMATS) or "formats: " + ", ".join(FORMATS)),
+                                     param_hint="'-f' / '--format'")
     return list(dict.fromkeys(formats)) or ["docx"]
 
 

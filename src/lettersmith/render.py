@@ -16,7 +16,7 @@ import jinja2
 from .brief import Block, Brief
 from .errors import LetterWarning, LettersmithError, suggest
 from .jinja_cache import bytecode_cache, compile_code
-from .library import FIELDS, Item, Library
+from .library import FIELDS, ID_RE, Item, Library
 from .parse import cite_ids, cite_spans
 from .sandbox import LimitedSandbox, SafeFileLoader, watchdog
 from .signers import Signatories, resolve_signatories
@@ -327,8 +327,7 @@ class Renderer:
         except jinja2.TemplateSyntaxError as err:
             raise LettersmithError(f"template error: {err.message}", file=err.filename,
                                    line=err.lineno) from None
-        cc = [self._cc_line(e, brief) for e in
-              join_split_lines(_as_list(brief.get("cc")), _TITLE_WORD)]
+        cc = self.cc_lines(brief)
         salutation = brief.get("salutation") or recipient.get("salutation") or \
             (f"Dear {recipient['name']}:" if recipient.get("name") else "")
         context = dict(base)
@@ -369,6 +368,18 @@ class Renderer:
         data.setdefault("title", "")
         data.setdefault("organization", "")
         return data
+
+    def cc_lines(self, brief: Brief) -> list[str]:
+        """The cc: entries as lines; a recipient id becomes "name, title".  An entry
+        that looks like an id (lowercase, digits, hyphens, no spaces) must be one."""
+        value = brief.get("cc")
+        entries = _as_list(value)
+        lines = [value.line_of(i) if hasattr(value, "line_of") else brief.line("cc")
+                 for i in range(len(entries))]
+        for entry, line in zip(entries, lines):
+            if isinstance(entry, str) and ID_RE.match(entry) and "-" in entry:
+                self.library.get("recipient", entry, file=brief.path, line=line)
+        return [self._cc_line(e, brief) for e in join_split_lines(entries, _TITLE_WORD)]
 
     def _cc_line(self, entry: Any, brief: Brief) -> str:
         if isinstance(entry, (dict, list)) or entry is None:

@@ -198,8 +198,11 @@ def briefs_using(item: Item, library: Library, folder: Path) -> list[tuple[Path,
         kinds = [k for k, ids in letter.draft.used.items() if item.id in ids]
         if item.id in (letter.brief.get("to"), letter.brief.get("signatories")):
             kinds.append(item.kind)
+        cc = letter.brief.get("cc")
+        if item.kind == "recipient" and item.id in (cc if isinstance(cc, list) else [cc]):
+            kinds.append("cc")
         if kinds:
-            out.append((path, ""))
+            out.append((path, "in cc:" if kinds == ["cc"] else ""))
     return out
 
 
@@ -214,12 +217,18 @@ def _show_briefs(item: Item, library: Library) -> None:
 
 def _show_history(item: Item, library: Library) -> None:
     from ..history import query
+    from ..sent import sent_letters
     from .history import shown_path
-    sent = query(library.root, snippet=item.id)
+    sent = sent_letters(library.root, snippet=item.id)
+    drafts = query(library.root, snippet=item.id)
     click.secho("\nSent:", bold=True)
     if not sent:
-        click.echo("  not in any recorded letter")
+        click.echo("  not in any letter marked sent" + (
+            f" ({len(drafts)} draft build(s) use it: 'lettersmith history --drafts "
+            f"--snippet {item.id}')" if drafts else ""))
     for s in sent:
-        digest = next((d for i, d in (x for v in s.items.values() for x in v) if i == item.id), "")
-        click.echo(f"  {s.letter_date}  to {s.recipient or '?'}  {shown_path(s.brief)}"
+        build = s.build
+        digest = next((d for i, d in (x for v in build.items.values() for x in v)
+                       if i == item.id), "")
+        click.echo(f"  {s.sent_on}  to {s.recipient or '?'}  {shown_path(build.brief)}"
                    + (f"  (text {digest})" if digest else ""))

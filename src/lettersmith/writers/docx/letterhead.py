@@ -14,7 +14,7 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
-from lettersmith.errors import LettersmithError
+from lettersmith.errors import LettersmithError, suggest
 from lettersmith.safefiles import read_bytes, zip_parts
 
 if TYPE_CHECKING:
@@ -105,8 +105,11 @@ def open_letterhead(letterhead: Path | str | None) -> WordDocument:
     try:
         stat = path.stat()
     except (OSError, ValueError) as exc:
+        names = sorted(p.stem for p in LETTERHEADS.glob("*.docx"))
+        close = suggest(path.stem, names) if not path.suffix else ""
         raise LettersmithError("letterhead not found", file=path,
-                               hint="give the path of a .docx file") from exc
+                               hint=(close + " " if close else "") + "give the path of a .docx "
+                               "file, or the name of a shipped one: " + ", ".join(names)) from exc
     return copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
 
 
