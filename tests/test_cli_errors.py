@@ -169,8 +169,10 @@ def test_bad_command_line_exits_2(lib: Path) -> None:
 
 
 def test_unknown_format(lib: Path) -> None:
+    """A wrong -f is a wrong command line (exit 2), as README promises."""
     result = run("build", "brief.yaml", "-f", "dox", cwd=lib)
-    assert result.returncode == 1 and "did you mean 'docx'" in result.stderr
+    assert result.returncode == 2 and "did you mean 'docx'" in result.stderr
+    assert run("build", "brief.yaml", "-f", "pfd", cwd=lib).returncode == 2
 
 
 def test_open_letter_without_recipient(lib: Path) -> None:

@@ -109,6 +109,8 @@ def test_new_from_existing(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE, lib_dir, ignore=shutil.ignore_patterns(".lettersmith", "out"))
     old = lib_dir / "briefs" / "old.yaml"
     old.parent.mkdir()
+    (lib_dir / "schemas").mkdir()
+    (lib_dir / "schemas" / "brief.schema.json").write_text("{}")
     old.write_text("# yaml-language-server: $schema=../schemas/brief.schema.json\n"
                    "library: ..   # the library\n"
                    + (FIXTURE / "brief.yaml").read_text().replace("library: .\n", "")
@@ -134,8 +136,21 @@ def test_new_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_new_skeleton_and_bad_input(tmp_path: Path) -> None:
-    assert run("new", "fresh.yaml", cwd=tmp_path).returncode == 0
-    assert "date: " + dt.date.today().isoformat() in (tmp_path / "fresh.yaml").read_text()
+    fresh = run("new", "fresh.yaml", cwd=tmp_path)
+    assert fresh.returncode == 0 and "names no $schema" in fresh.stderr
+    text = (tmp_path / "fresh.yaml").read_text()
+    assert "date: " + dt.date.today().isoformat() in text and "$schema" not in text
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "brief.schema.json").write_text("{}")
+    (tmp_path / "sub").mkdir()
+    assert run("new", "sub/b.yaml", cwd=tmp_path).returncode == 0
+    assert "$schema=../schemas/brief.schema.json\n" in (tmp_path / "sub" / "b.yaml").read_text()
+    copied = run("new", "sub/deeper/c.yaml", "--from", "fresh.yaml", cwd=tmp_path)
+    assert copied.returncode == 0
+    moved = (tmp_path / "sub" / "b.yaml").read_text().replace("$schema=../", "$schema=gone/../")
+    (tmp_path / "gone.yaml").write_text(moved)  # names a schema that does not exist
+    assert run("new", "d.yaml", "--from", "gone.yaml", cwd=tmp_path).returncode == 0
+    assert "$schema=schemas/brief.schema.json\n" in (tmp_path / "d.yaml").read_text()
     missing = run("new", "x.yaml", "--from", "nope.yaml", cwd=tmp_path)
     assert missing.returncode == 1 and "no such brief" in missing.stderr
     assert run("new", cwd=tmp_path).returncode == 2

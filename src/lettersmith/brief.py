@@ -152,8 +152,9 @@ def _type_error(file: Path, line: int, where: str, expected: str, got: Any) -> L
                             file=file, line=line)
 
 
-def read_brief(path: Path) -> Brief:
-    """Read and validate the brief at ``path``."""
+def read_brief(path: Path, problems: list[LettersmithError] | None = None) -> Brief:
+    """Read and validate the brief at ``path``.  The first mistake is raised, or, given
+    a ``problems`` list, every independent one is added to it and the rest is returned."""
     _not_a_letter(path)
     try:
         text = decode_utf8(read_bytes(path, path, "brief", MAX_TEXT), path, "brief")
@@ -169,32 +170,47 @@ def read_brief(path: Path) -> Brief:
     if not isinstance(data, LineDict):
         raise LettersmithError("a brief must be a mapping of keys to values", file=path, line=1,
                                hint="start lines with 'template:', 'to:', 'body:' ...")
-    for key, value in data.items():
+    found: list[LettersmithError] = []  # every independent mistake, for check to list
+    for key, value in list(data.items()):
         line = data.line_of(key)
         if key not in TOP_KEYS:
-            raise LettersmithError(f"unknown key {key!r} in the brief", file=path, line=line,
-                                   hint=suggest(str(key), TOP_KEYS)
-                                   or "allowed keys: " + ", ".join(TOP_KEYS))
+            found.append(LettersmithError(f"unknown key {key!r} in the brief", file=path, line=line,
+                                          hint=suggest(str(key), TOP_KEYS)
+                                          or "allowed keys: " + ", ".join(TOP_KEYS)))
+            del data[key]
+            continue
         types, expected = TOP_KEYS[key]
         if value is None or not isinstance(value, types) or isinstance(value, bool):
-            raise _type_error(path, line, key, expected, value)
+            found.append(_type_error(path, line, key, expected, value))
+            del data[key]
     for group in ("notes", "citations"):
         settings = data.get(group) or {}
-        for key, value in settings.items():
+        for key, value in list(settings.items()):
             line = settings.line_of(key)
             choices = CHOICES.get((group, key))
             if choices is None:
                 allowed = [k for g, k in CHOICES if g == group]
-                raise LettersmithError(f"unknown key {key!r} under {group}", file=path, line=line,
-                                       hint=suggest(str(key), allowed) or "allowed: " + ", ".join(allowed))
-            if value not in choices or (isinstance(value, bool) != isinstance(choices[0], bool)):
-                raise LettersmithError(
+                found.append(LettersmithError(
+                    f"unknown key {key!r} under {group}", file=path, line=line,
+                    hint=suggest(str(key), allowed) or "allowed: " + ", ".join(allowed)))
+                del settings[key]
+            elif value not in choices or (isinstance(value, bool) != isinstance(choices[0], bool)):
+                found.append(LettersmithError(
                     f"{group}.{key} cannot be {value!r}", file=path, line=line,
-                    hint="choose one of: " + ", ".join(str(c).lower() for c in choices))
-    _check_signatories(path, data)
+                    hint="choose one of: " + ", ".join(str(c).lower() for c in choices)))
+                del settings[key]
     brief = Brief(path, data)
-    brief.body = _read_body(path, data)
-    brief.date  # validate early  # noqa: B018
+    for step in (lambda: _check_signatories(path, data),
+                 lambda: setattr(brief, "body", _read_body(path, data, found)),
+                 lambda: brief.date):
+        try:
+            step()
+        except LettersmithError as err:
+            found.append(err)
+    if found and problems is None:
+        raise found[0]
+    if problems is not None:
+        problems.extend(found)
     return brief
 
 
@@ -235,42 +251,51 @@ def _check_signatories(path: Path, data: LineDict) -> None:
                                    file=path, line=data.line_of("signatories"))
 
 
-def _read_body(path: Path, data: LineDict) -> list[Block]:
+def _read_body(path: Path, data: LineDict, found: list[LettersmithError]) -> list[Block]:
     body = data.get("body")
     if body is None:
         return []
     blocks = []
     for index, entry in enumerate(body):
-        line = body.line_of(index) if isinstance(body, LineList) else data.line_of("body")
-        if isinstance(entry, str):  # a bare string is a text block
-            blocks.append(Block("text", entry, {}, line))
+        try:
+            block = _read_block(path, data, body, index, entry)
+        except LettersmithError as err:
+            found.append(err)
             continue
-        if not isinstance(entry, dict):
-            raise LettersmithError(f"body item {index + 1} should be a mapping such as "
-                                   "'- argument: ID' or '- text: ...'", file=path, line=line)
-        kinds = [k for k in entry if k in BLOCK_KINDS]
-        for key in entry:
-            if key not in BLOCK_KEYS:
-                raise LettersmithError(f"unknown key {key!r} in body item {index + 1}", file=path,
-                                       line=entry.line_of(key),
-                                       hint=suggest(str(key), BLOCK_KEYS)
-                                       or "a body item is one of: " + ", ".join(BLOCK_KINDS))
-            value = entry[key]
-            if not isinstance(value, BLOCK_KEYS[key]) or isinstance(value, bool):
-                raise _type_error(path, entry.line_of(key), key,
-                                  "a list" if key == "asks" else "a mapping" if key == "vars"
-                                  else "a number" if key == "level" else "text", value)
-        if len(kinds) != 1:
-            raise LettersmithError(
-                f"body item {index + 1} must have exactly one of: " + ", ".join(BLOCK_KINDS)
-                + (f" (it has {', '.join(kinds)})" if kinds else ""), file=path, line=line)
-        kind = kinds[0]
-        if "from" in entry and (kind != "text" or not ID_RE.match(str(entry["from"]))):
-            raise LettersmithError(f"'from:' goes only on a text block, with a snippet id (body "
-                                   f"item {index + 1} is {kind}, from: {entry['from']!r})",
-                                   file=path, line=entry.line_of("from"),
-                                   hint="from: names the snippet a text block's wording came from")
-        blocks.append(Block(kind, entry[kind], dict(entry.get("vars") or {}), entry.line_of(kind),
-                            level=int(entry.get("level", 2)), intro=str(entry.get("intro", "")),
-                            origin=str(entry.get("from", ""))))
+        blocks.append(block)
     return blocks
+
+
+def _read_block(path: Path, data: LineDict, body: Any, index: int, entry: Any) -> Block:
+    """One body item, or the error naming what is wrong with it."""
+    line = body.line_of(index) if isinstance(body, LineList) else data.line_of("body")
+    if isinstance(entry, str):  # a bare string is a text block
+        return Block("text", entry, {}, line)
+    if not isinstance(entry, dict):
+        raise LettersmithError(f"body item {index + 1} should be a mapping such as "
+                               "'- argument: ID' or '- text: ...'", file=path, line=line)
+    kinds = [k for k in entry if k in BLOCK_KINDS]
+    for key in entry:
+        if key not in BLOCK_KEYS:
+            raise LettersmithError(f"unknown key {key!r} in body item {index + 1}", file=path,
+                                   line=entry.line_of(key),
+                                   hint=suggest(str(key), BLOCK_KEYS)
+                                   or "a body item is one of: " + ", ".join(BLOCK_KINDS))
+        value = entry[key]
+        if not isinstance(value, BLOCK_KEYS[key]) or isinstance(value, bool):
+            raise _type_error(path, entry.line_of(key), key,
+                              "a list" if key == "asks" else "a mapping" if key == "vars"
+                              else "a number" if key == "level" else "text", value)
+    if len(kinds) != 1:
+        raise LettersmithError(
+            f"body item {index + 1} must have exactly one of: " + ", ".join(BLOCK_KINDS)
+            + (f" (it has {', '.join(kinds)})" if kinds else ""), file=path, line=line)
+    kind = kinds[0]
+    if "from" in entry and (kind != "text" or not ID_RE.match(str(entry["from"]))):
+        raise LettersmithError(f"'from:' goes only on a text block, with a snippet id (body "
+                               f"item {index + 1} is {kind}, from: {entry['from']!r})",
+                               file=path, line=entry.line_of("from"),
+                               hint="from: names the snippet a text block's wording came from")
+    return Block(kind, entry[kind], dict(entry.get("vars") or {}), entry.line_of(kind),
+                 level=int(entry.get("level", 2)), intro=str(entry.get("intro", "")),
+                 origin=str(entry.get("from", "")))

@@ -278,12 +278,18 @@ def check_brief(brief_path: Path, library_dir: Path | None,
     from .build import Letter, document_from, library_for, renderer_for
 
     report = Report()
+    problems: list[LettersmithError] = []
     try:
-        brief = read_brief(brief_path)
-    except LettersmithError as err:
+        brief = read_brief(brief_path, problems)
+    except LettersmithError as err:  # not YAML, not a mapping: nothing more to check
         report.error(err)
         return report
+    for err in problems:
+        report.error(err)
     library = library_for(brief, library_dir)
+    if problems:
+        _more_errors(brief, library, report)
+        return report
     if stale_after is None:
         try:
             stale_after = parse_duration(str(brief.get("stale-after") or "365d"))
@@ -329,16 +335,24 @@ def _more_errors(brief: Any, library: Library, report: Report) -> None:
     from .render import Draft, Renderer
     renderer = Renderer(library)
     draft = Draft("", {}, None)
-    base: dict[str, Any] = {"to": {}, "date": brief.date, "brief": dict(brief.data)}
+    from .signers import resolve_signatories
+    try:
+        day = brief.date
+    except LettersmithError:
+        day = dt.date.today()  # already reported
+    base: dict[str, Any] = {"to": {}, "date": day, "brief": dict(brief.data)}
     try:
         base["to"] = renderer._recipient(brief)  # noqa: SLF001 - same package
     except LettersmithError as err:
         report.error(err)
     base.update(brief.get("vars") or {})
     base.update(renderer._helpers(draft))  # noqa: SLF001
-    for block in brief.body:
+    steps = [lambda: resolve_signatories(brief, library), lambda: renderer.template_for(brief),
+             lambda: renderer.cc_lines(brief)]
+    steps += [lambda b=block: renderer.render_block(b, brief, base, draft) for block in brief.body]
+    for step in steps:
         try:
-            renderer.render_block(block, brief, base, draft)
+            step()
         except LettersmithError as err:
             report.error(err)
 

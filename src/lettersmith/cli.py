@@ -118,6 +118,9 @@ def build(briefs: tuple[Path, ...], out_dir: Path, formats: str, library: Path |
             for warning in letter.warnings:
                 click.echo(str(warning), err=True)
             head = letterhead or letter.brief.letterhead
+            if head is not None and "docx" not in kinds and "pdf" not in kinds:
+                from .writers.docx.letterhead import open_letterhead
+                open_letterhead(head)  # a wrong letterhead is wrong whatever the format
             files = {out_dir / f"{letter.brief.name}.{fmt}":
                      render(letter.doc, fmt, letterhead=head, review=review) for fmt in kinds}
             if letter.brief.get("press") is not None:  # the release, beside the letter

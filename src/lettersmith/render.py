@@ -310,23 +310,8 @@ class Renderer:
         base.update(self._helpers(draft))
         blocks = [self.render_block(block, brief, base, draft, n)
                   for n, block in enumerate(brief.body)]
+        template = self.template_for(brief)
         name = str(brief.get("template") or "letter")
-        try:
-            with watchdog():
-                template = self.env.get_template(f"{name}.md.j2")
-        except (RecursionError, MemoryError, SyntaxError):
-            raise LettersmithError("template error: the template is nested too deeply",
-                                   file=brief.path, line=brief.line("template"),
-                                   hint=f"check the template {name}.md.j2: close every "
-                                        "{{, {%, ( and [ it opens") from None
-        except jinja2.TemplateNotFound:
-            choices = self.template_names()
-            raise LettersmithError(f"no template called {name!r}", file=brief.path,
-                                   line=brief.line("template"),
-                                   hint=suggest(name, choices) or "templates: " + ", ".join(choices)) from None
-        except jinja2.TemplateSyntaxError as err:
-            raise LettersmithError(f"template error: {err.message}", file=err.filename,
-                                   line=err.lineno) from None
         cc = self.cc_lines(brief)
         salutation = brief.get("salutation") or recipient.get("salutation") or \
             (f"Dear {recipient['name']}:" if recipient.get("name") else "")
@@ -340,6 +325,26 @@ class Renderer:
         markdown = self._render(template, context, template.filename or name).strip() + "\n"
         draft.markdown = clean_text(markdown, str(brief.path), 1)
         return draft
+
+    def template_for(self, brief: Brief) -> jinja2.Template:
+        """The letter template the brief names (default ``letter``)."""
+        name = str(brief.get("template") or "letter")
+        try:
+            with watchdog():
+                return self.env.get_template(f"{name}.md.j2")
+        except (RecursionError, MemoryError, SyntaxError):
+            raise LettersmithError("template error: the template is nested too deeply",
+                                   file=brief.path, line=brief.line("template"),
+                                   hint=f"check the template {name}.md.j2: close every "
+                                        "{{, {%, ( and [ it opens") from None
+        except jinja2.TemplateNotFound:
+            choices = self.template_names()
+            raise LettersmithError(f"no template called {name!r}", file=brief.path,
+                                   line=brief.line("template"),
+                                   hint=suggest(name, choices) or "templates: " + ", ".join(choices)) from None
+        except jinja2.TemplateSyntaxError as err:
+            raise LettersmithError(f"template error: {err.message}", file=err.filename,
+                                   line=err.lineno) from None
 
     def template_names(self) -> list[str]:
         names = set()

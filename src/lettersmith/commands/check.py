@@ -50,6 +50,7 @@ def check(briefs: tuple[Path, ...], library_opt: str | None, stale_after: str | 
 
 def _show(report: object, what: str) -> bool:
     errors, warnings = report.errors, report.warnings  # type: ignore[attr-defined]
+    errors = sorted(errors, key=lambda e: (e.file or "", e.line or 0))  # in file order
     for err in errors:
         fail(str(err))
     for warning in warnings:

@@ -49,16 +49,27 @@ def from_existing(text: str, old: Path, new: Path, today: dt.date) -> str:
     text = _PRESS_DATE.sub(lambda m: f"{m.group(1)}{today.isoformat()}{m.group(3)}", text)
     text = _PATH_KEY.sub(lambda m: m.group(1) + m.group(2) + _moved(m.group(3), old_dir, new_dir)
                          + m.group(2) + m.group(4), text)
-    return _SCHEMA.sub(lambda m: m.group(1) + _moved(m.group(2), old_dir, new_dir), text)
+    return _SCHEMA.sub(lambda m: _schema_line(m.group(1), m.group(2), old_dir, new), text)
 
 
-def _schema_path(new: Path) -> str:
-    """Where the brief schema is, relative to ``new``: the nearest schemas/ above it."""
-    for folder in [new.parent.resolve(), *new.parent.resolve().parents]:
+def _schema_line(prefix: str, value: str, old_dir: Path, new: Path) -> str:
+    """The $schema line, pointing at a file that exists (or a comment saying there is none)."""
+    moved = _moved(value, old_dir, new.parent)
+    if "://" in moved or Path(os.path.normpath(new.parent.resolve() / moved)).exists():
+        return prefix + moved
+    found = _schema_path(new)
+    return prefix + found if found else "# (no brief.schema.json found: 'lettersmith schema')"
+
+
+def _schema_path(new: Path) -> str | None:
+    """Where the brief schema is, relative to ``new``: the nearest schemas/ above it
+    (None when there is none: a $schema line must name a file that exists)."""
+    here = Path(os.path.normpath(new.parent.resolve()))
+    for folder in [here, *here.parents]:
         candidate = folder / "schemas" / "brief.schema.json"
         if candidate.exists():
             return Path(os.path.relpath(candidate, new.parent.resolve())).as_posix()
-    return "schemas/brief.schema.json"
+    return None
 
 
 @click.command()
@@ -87,7 +98,13 @@ def new(brief: Path, existing: Path | None) -> None:
                                    hint="give --from the path of an existing .yaml brief") from None
         text = from_existing(text, existing, brief, today)
     else:
-        text = SKELETON.format(today=today.isoformat(), schema=_schema_path(brief))
+        schema = _schema_path(brief)
+        text = SKELETON.format(today=today.isoformat(), schema=schema or "")
+        if schema is None:
+            text = text.split("\n", 1)[1]
+            click.echo("note: no schemas/brief.schema.json above this folder, so the brief "
+                       "names no $schema ('lettersmith schema -o schemas' in the library writes "
+                       "one for editors)", err=True)
     write_atomic(brief, text.encode("utf-8"))
     click.echo(str(brief))
     if existing is not None:
