@@ -181,6 +181,20 @@ def make_example_org() -> None:
         r.font.size, r.font.color.rgb = Pt(9), navy
     for grid_col, width in zip(table._tbl.tblGrid.iterfind(qn("w:gridCol")), (1.0, 5.5)):
         grid_col.set(qn("w:w"), str(int(width * 1440)))
+    # No cell margins and a fixed layout: the logo's 0.85 in fit its 1 in cell
+    # (the default 0.075 in each side left 0.85 in exactly, and LibreOffice cut it),
+    # and the table starts at the page margin; the text keeps 0.1 in from the logo.
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))  # schema order: ... tblLayout, tblCellMar, tblLook
+    for xml in (f'<w:tblLayout {_W} w:type="fixed"/>',
+                f'<w:tblCellMar {_W}><w:left w:w="0" w:type="dxa"/>'
+                f'<w:right w:w="0" w:type="dxa"/></w:tblCellMar>'):
+        if look is not None:
+            look.addprevious(parse_xml(xml))
+        else:
+            tbl_pr.append(parse_xml(xml))
+    text_cell._tc.get_or_add_tcPr().append(parse_xml(
+        f'<w:tcMar {_W}><w:left w:w="144" w:type="dxa"/></w:tcMar>'))
     # the paragraph the header started with goes under the table, as a thin rule
     rule = first.paragraphs[0]._p
     table._tbl.addnext(rule)

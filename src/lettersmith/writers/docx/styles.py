@@ -70,8 +70,9 @@ DEFS: dict[str, StyleDef] = {d.name.lower(): d for d in [
     _para("LetterSignoff", "Letter Signoff", _KEEP + _sp(0, 240)),
     _para("LetterSignature", "Letter Signature", "<w:keepLines/>" + _sp(0, 0)
           + '<w:ind w:left="288" w:hanging="288"/>'),
-    _para("LetterSignatureBlock", "Letter Signature Block", "<w:keepNext/><w:keepLines/>"
-          + _sp(0, 0)),
+    # no keepNext: on table rows it chains every row to the next, so the sign-off and
+    # all the blocks moved to a new page together; rows are kept whole by cantSplit
+    _para("LetterSignatureBlock", "Letter Signature Block", "<w:keepLines/>" + _sp(0, 0)),
     _para("LetterCC", "Letter CC", _sp(240, 0) + '<w:ind w:left="720" w:hanging="720"/>'
           + _CTX),
     _para("LetterContact", "Letter Contact", _sp(240, 240) + _CTX),
