@@ -3,6 +3,7 @@ a history file under the test's tmp_path ($LETTERSMITH_HISTORY), and the session
 fails if the repository's own ``.lettersmith/`` appears or changes while it runs."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -20,13 +21,16 @@ def _stamp() -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-@pytest.fixture(autouse=True)
-def _history_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LETTERSMITH_HISTORY", str(tmp_path / "history" / "history.sqlite"))
-
-
 @pytest.fixture(autouse=True, scope="session")
-def _shipped_history_untouched() -> Iterator[None]:
+def _history_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session-wide, so module-scoped fixtures that build are covered too; a test
+    about a library's own history removes the variable (monkeypatch.delenv)."""
     before = _stamp()
+    old = os.environ.get("LETTERSMITH_HISTORY")
+    os.environ["LETTERSMITH_HISTORY"] = str(tmp_path_factory.mktemp("history") / "history.sqlite")
     yield
+    if old is None:
+        os.environ.pop("LETTERSMITH_HISTORY", None)
+    else:
+        os.environ["LETTERSMITH_HISTORY"] = old
     assert _stamp() == before, f"a test wrote into {SHIPPED_HISTORY}"

@@ -156,7 +156,9 @@ def markdown() -> MarkdownIt:
     from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"typographer": False})
+    # Straight quotes typed in a brief become typographic ones, as the library's are;
+    # only smartquotes: "replacements" would turn a statute's "(c)" into a copyright sign.
+    md = MarkdownIt("commonmark", {"typographer": True}).enable("smartquotes")
     md.use(footnote_plugin)
     md.use(container_plugin, "part", validate=lambda params, *args: bool(params.strip()))
     md.inline.ruler.before("link", "cite", _cite_rule)
@@ -253,7 +255,7 @@ class _Converter:
             kind = child.type
             top = stack[-1]
             if kind == "text" or (kind == "softbreak" and not self.keep_lines):
-                text = child.content if kind == "text" else " "
+                text = _straight_in_urls(child.content) if kind == "text" else " "
                 if top and isinstance(top[-1], m.Str):
                     top[-1].text += text
                 else:
@@ -291,6 +293,17 @@ class _Converter:
             elif kind == "html_inline":
                 top.append(m.Str(child.content))
         return stack[0]
+
+
+_URL = re.compile(r"https?://\S+")
+_CURLY = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+
+
+def _straight_in_urls(text: str) -> str:
+    """Undo smartquotes inside a web address written out in the text."""
+    if "://" not in text:
+        return text
+    return _URL.sub(lambda match: match.group().translate(_CURLY), text)
 
 
 def parse_markdown(text: str) -> list[m.Block]:
