@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
+from .typography import fix_text
 
 if TYPE_CHECKING:  # markdown-it-py is imported when a parse needs it (start-up time)
     from markdown_it import MarkdownIt
@@ -255,7 +256,7 @@ class _Converter:
             kind = child.type
             top = stack[-1]
             if kind == "text" or (kind == "softbreak" and not self.keep_lines):
-                text = _straight_in_urls(child.content) if kind == "text" else " "
+                text = fix_text(child.content) if kind == "text" else " "
                 if top and isinstance(top[-1], m.Str):
                     top[-1].text += text
                 else:
@@ -293,17 +294,6 @@ class _Converter:
             elif kind == "html_inline":
                 top.append(m.Str(child.content))
         return stack[0]
-
-
-_URL = re.compile(r"https?://\S+")
-_CURLY = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
-
-
-def _straight_in_urls(text: str) -> str:
-    """Undo smartquotes inside a web address written out in the text."""
-    if "://" not in text:
-        return text
-    return _URL.sub(lambda match: match.group().translate(_CURLY), text)
 
 
 def parse_markdown(text: str) -> list[m.Block]:

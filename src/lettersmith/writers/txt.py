@@ -35,7 +35,7 @@ class TextOnlyWriter(TextWriter):
         return self.blocks(b.blocks)
 
     def inline_str(self, n: m.Str) -> str:
-        return n.text
+        return n.text.replace("\u2011", "-")  # plain text: a plain hyphen
 
     def inline_code(self, n: m.Code) -> str:
         return n.text

@@ -57,9 +57,11 @@ def text_run(text: str, fmt: Fmt, ctx: Ctx) -> etree._Element:
         for j, piece in enumerate(line.split("\t")):
             if j:
                 sub(r, "w:tab")
-            piece = clean_text(piece)
-            if piece:
-                r.append(text_el(piece))
+            for k, part in enumerate(clean_text(piece).split("\u2011")):
+                if k:
+                    sub(r, "w:noBreakHyphen")  # a phone number's hyphen (typography.py)
+                if part:
+                    r.append(text_el(part))
     return r
 
 
