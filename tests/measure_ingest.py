@@ -156,11 +156,21 @@ def measure_own_docx(brief: Path, library_root: Path) -> Score:
     return score
 
 
+def measure_pdf(brief: Path, library_root: Path) -> Score:
+    """The rebuilt letter as LibreOffice printed it (tests/fixtures/pdf, made by
+    ``lettersmith build BRIEF -f pdf``), read with pdfplumber."""
+    pdf = REPO / "tests" / "fixtures" / "pdf" / (brief.stem + ".pdf")
+    score = measure_file(pdf, brief, library_root)
+    score.name = f"{pdf.name} (LibreOffice PDF of the rebuilt letter)"
+    return score
+
+
 def measure_all() -> list[Score]:
     briefs = REPO / "examples" / "briefs"
     scores = [measure_file(LETTERS / name, briefs / TRUTH[name] if name in TRUTH else None, REPO)
               for name in sorted(p.name for p in LETTERS.glob("*.txt"))]
     scores += [measure_docx(briefs / TRUTH[name], REPO) for name in TRUTH]
+    scores += [measure_pdf(briefs / TRUTH[name], REPO) for name in TRUTH]
     scores.append(measure_own_docx(briefs / TRUTH["2023-02-21-seven-groups-end-287g-letter.txt"], REPO))
     return scores
 

@@ -1,4 +1,4 @@
-"""``lettersmith ingest``: past letters (.docx, .md, .txt) into draft library files."""
+"""``lettersmith ingest``: past letters (.docx, .pdf, .md, .txt) into draft library files."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,6 +69,10 @@ def report(made: Made) -> None:
     click.echo("  letter: " + (", ".join(head) or "no date, recipient or subject recognized"))
     cited = sum(len(v) for v in made.note_sources.values())
     click.echo(f"  notes: {len(raw.notes)} ({raw.numbering}), {cited} citations")
+    if not raw.notes:
+        click.echo(f"warning: {made.path}: no notes found, so no sources were drafted from "
+                   "notes (a letter's marks are lost in text copied out of a PDF: ingest the "
+                   ".pdf or .docx itself)", err=True)
     click.echo(f"  sources: {len(made.sources)} new, {len(made.matched)} already in the library")
     click.echo(f"  arguments: {len(made.arguments)}, quotes: {len(made.quotes)}"
                + (f" ({len(made.matched_quotes)} more already in the library)"

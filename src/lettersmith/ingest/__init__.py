@@ -32,7 +32,7 @@ class RawDoc:
 
 
 def read_any(path: Path) -> RawDoc:
-    """Read a .docx, .md or .txt past letter."""
+    """Read a .docx, .pdf, .md or .txt past letter."""
     from ..errors import LettersmithError
     from ..safefiles import MAX_BINARY, check_regular
     check_regular(path, path, "letter to ingest", MAX_BINARY)  # no FIFO, device or folder
@@ -43,8 +43,11 @@ def read_any(path: Path) -> RawDoc:
     if suffix in (".md", ".markdown"):
         from .markdown import read_markdown
         return read_markdown(path)
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+        return read_pdf(path)
     if suffix in (".txt", ".text", ""):
         from .text import read_text
         return read_text(path)
     raise LettersmithError(f"cannot read {suffix} files", file=path,
-                           hint="ingest reads .docx, .md and .txt; save the letter as one of those")
+                           hint="ingest reads .docx, .pdf, .md and .txt; save the letter as one of those")
