@@ -117,3 +117,19 @@ def test_snippets_show_counts_cc_use(lib: Path) -> None:
     set_brief(lib, "to: secretary", "to: {name: Sheriff Jones}")
     shown = run("snippets", "show", "secretary", cwd=lib)
     assert "Briefs under this folder that use it:\n  brief.yaml (in cc:)" in shown.stdout
+
+
+@pytest.mark.parametrize("template", ["letter", "congressional-letter"])
+def test_a_signatories_title_is_printed_in_both_templates(lib: Path, template: str) -> None:
+    set_brief(lib, "signatories: groups",
+              f"signatories: {{use: groups, title: 'Signed, the organizations below:'}}\n"
+              f"template: {template}")
+    result = run("build", "brief.yaml", "-f", "txt,docx", cwd=lib)
+    assert result.returncode == 0, result.stderr
+    txt = (lib / "out" / "brief.txt").read_text()
+    assert txt.index("Sincerely,") < txt.index("Signed, the organizations below:") \
+        < txt.index("American Civil Liberties Union")
+    import zipfile
+    xml = zipfile.ZipFile(lib / "out" / "brief.docx").read("word/document.xml").decode()
+    import re
+    assert re.search(r'<w:pStyle w:val="LetterSignoff"/>(?:(?!</w:p>).)*<w:t>Signed, the organ', xml)

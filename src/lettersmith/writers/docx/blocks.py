@@ -23,6 +23,7 @@ PART_STYLES = {
     "date": "Letter Date", "address": "Letter Address", "via": "Letter Via",
     "subject": "Letter Subject", "salutation": "Letter Salutation",
     "closing": "Letter Closing", "signoff": "Letter Signoff",
+    "signatures-title": "Letter Signoff",  # a signatories list's title: above the names
     "signatures": "Letter Signature", "signature-blocks": "Letter Signature Block",
     "cc": "Letter CC", "contact": "Letter Contact",
     # the press release's parts (lettersmith.press)
