@@ -125,7 +125,9 @@ def _replaced(root: Path, snippet: str | None) -> None:
 def remove(number: int, draft: bool, library_dir: Path | None) -> None:
     """Remove entry #N from the history (a sent letter; with --draft, a build)."""
     from ..sent import remove as remove_entry
-    click.echo(remove_entry(library_dir or Path.cwd(), number, draft=draft))
+    parent = click.get_current_context().parent  # 'history --library DIR remove N' too
+    root = library_dir or (parent.params.get("library_dir") if parent else None) or Path.cwd()
+    click.echo(remove_entry(root, number, draft=draft))
 
 
 @click.command()
