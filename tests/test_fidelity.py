@@ -35,7 +35,7 @@ ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii
 
 def normalize(text: str) -> str:
     """The words of a paragraph, whatever the typography or the PDF did to them."""
-    text = text.replace("\u00ad", "").replace("\u00a0", " ")
+    text = text.replace("\u00ad", "").replace("\u00a0", " ").replace("\u2011", "-")  # nb hyphen: a phone number held together
     text = re.sub(r"\\(.)", r"\1", text)  # Markdown escapes
     text = re.sub(r"\[\^\w+\]", "", text)  # note references
     text = re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+", "", text)  # superscript markers
