@@ -323,7 +323,8 @@ def test_history_remembers_the_releases_quotes(tmp_path):
     brief = write_brief(tmp_path, PRESS_BRIEF)
     result = CliRunner().invoke(main, ["build", str(brief), "-o", str(tmp_path / "out"), "-f", "md"])
     assert result.exit_code == 0, result.output
-    result = CliRunner().invoke(main, ["history", "--snippet", "leap-2021-end-immediately",
+    result = CliRunner().invoke(main, ["history", "--drafts", "--snippet",  # builds, not sent
+                                       "leap-2021-end-immediately",
                                        "--library", str(brief.parents[2])])
     assert result.exit_code == 0, result.output
     assert "out/test-press.md" in result.output, result.output
