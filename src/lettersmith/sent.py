@@ -72,6 +72,31 @@ def mark_sent(root: Path, target: Path, *, to: str | None, on: dt.date,
     return found[0]
 
 
+def mark_merge_sent(root: Path, merge_id: str, *, on: dt.date) -> int:
+    """Mark every letter of a merge as sent, each to its own recipient; how many."""
+    conn = connect(root, create=False)
+    if conn is None:
+        raise _no_history(root)
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    with closing(conn):
+        rows = conn.execute("SELECT id, recipient_id, recipient FROM builds WHERE merge_id = ?",
+                            (merge_id,)).fetchall()
+        if not rows:
+            raise LettersmithError(f"no letters of merge {merge_id!r} in {db_path(root)}",
+                                   hint="the merge id is in the merge's merge.csv; "
+                                        "'lettersmith history --drafts' lists the builds")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("INSERT OR IGNORE INTO sent (build_id, sent_on, recipient_id, "
+                             "recipient, marked_at) VALUES (?, ?, ?, ?, ?)",
+                             [(b, on.isoformat(), rid, name, now) for b, rid, name in rows])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(rows)
+
+
 def _recipient(to: str, library: Any) -> tuple[str, str]:
     """(id, name) of ``--to``: a recipient id of the library, else a name as written."""
     from .library import ID_RE

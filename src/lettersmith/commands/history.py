@@ -131,21 +131,30 @@ def remove(number: int, draft: bool, library_dir: Path | None) -> None:
 
 
 @click.command()
-@click.argument("letter", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("letter", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--merge", metavar="ID", help="Mark every letter of this merge sent, each to its row.")
 @click.option("--to", "to", metavar="ID|NAME",
               help="Whom it went to: a recipient id or a name (default: the letter's recipient).")
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The day it went out (default: today).")
 @_LIBRARY
 @user_errors
-def sent(letter: Path, to: str | None, on: dt.datetime | None, library_dir: Path | None) -> None:
+def sent(letter: Path | None, merge: str | None, to: str | None, on: dt.datetime | None,
+         library_dir: Path | None) -> None:
     """Mark LETTER (a file 'build' wrote, or its brief) as sent: its latest build
     is what went out.  'lettersmith history' lists the letters sent."""
     from ..library import load_library
-    from ..sent import mark_sent
+    from ..sent import mark_merge_sent, mark_sent
 
-    root = library_dir or _brief_library(letter) or Path.cwd()
     day = on.date() if on else dt.date.today()
+    if (letter is None) == (merge is None):
+        raise click.UsageError("give a LETTER (or its brief), or --merge ID")
+    if merge is not None:
+        count = mark_merge_sent(library_dir or Path.cwd(), merge, on=day)
+        click.echo(f"{count} letter(s) of merge {merge} marked sent on {day.isoformat()}")
+        return
+    assert letter is not None
+    root = library_dir or _brief_library(letter) or Path.cwd()
     mailed = mark_sent(root, letter, to=to, on=day, library=load_library(root))
     to_text = mailed.recipient + (f" [{mailed.recipient_id}]" if mailed.recipient_id else "")
     click.echo(f"#{mailed.n}  {mailed.sent_on}  sent to {to_text}: "
