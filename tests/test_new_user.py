@@ -64,7 +64,7 @@ def test_a_library_file_in_the_wrong_shape_gives_its_reason(lib: Path) -> None:
     set_brief(lib, "to: secretary", "to: sheriff")
     result = run("build", "brief.yaml", cwd=lib)
     assert result.returncode == 1
-    assert "snippets/people.yaml: a library file must be a mapping with lists under" in result.stderr
+    assert "snippets/people.yaml:1: a library file must be a mapping with lists under" in result.stderr
 
 
 def test_outside_a_library(tmp_path: Path) -> None:

@@ -251,7 +251,9 @@ def test_apply_brief_dry_run_then_apply_then_rebuild(work: Path) -> None:
     assert "Other studies emphasize that when cities adopt" in release  # from: the text block
 
 
-def test_apply_library_updates_the_snippet_and_keeps_the_old_text(work: Path) -> None:
+def test_apply_library_updates_the_snippet_and_keeps_the_old_text(
+        work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LETTERSMITH_HISTORY")  # the tmp library's own file (tests/conftest.py)
     edit(work)
     snippet = next((work / "snippets").rglob(f"{SHERIFFS}.md"))
     before = snippet.read_text(encoding="utf-8")

@@ -210,14 +210,16 @@ def test_malformed_ingest_docx(tmp_path: Path, parts: dict[str, str], expected: 
     one_clear_error(run("ingest", "bad.docx", "--dry-run", cwd=tmp_path), "bad.docx", expected)
 
 
-def test_corrupt_history_database(lib: Path) -> None:
+def test_corrupt_history_database(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LETTERSMITH_HISTORY")  # the library's own file (tests/conftest.py)
     (lib / ".lettersmith").mkdir()
     (lib / ".lettersmith" / "history.sqlite").write_bytes(b"garbage" * 1000)
     for args in (("history",), ("snippets", "show", "public-safety")):
         one_clear_error(run(*args, cwd=lib), "history.sqlite", "cannot be used")
 
 
-def test_locked_history_database(lib: Path) -> None:
+def test_locked_history_database(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LETTERSMITH_HISTORY")  # the library's own file (tests/conftest.py)
     (lib / ".lettersmith").mkdir()
     db = lib / ".lettersmith" / "history.sqlite"
     holder = sqlite3.connect(db, isolation_level=None)
