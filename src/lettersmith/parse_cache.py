@@ -97,7 +97,8 @@ def _disk_key(text: str) -> Path | None:
     """Where the parse of ``text`` is kept, or None when caching is off."""
     folder = diskcache.cache_dir("parse")
     here = Path(__file__)
-    stamp = diskcache.stamp([here.with_name(n) for n in ("parse.py", "model.py", here.name)],
+    stamp = diskcache.stamp([here.with_name(n) for n in ("parse.py", "typography.py", "model.py",
+                                                         here.name)],
                             ("markdown_it", "mdit_py_plugins"))
     if folder is None or stamp is None:
         return None
