@@ -304,7 +304,7 @@ def parse_markdown(text: str) -> list[m.Block]:
 
 
 # Text Markdown reads as itself: no markup, entity, escape or block marker.
-_PLAIN = re.compile(r"[A-Za-z(\"'][A-Za-z0-9 ,.;:()'\"/-]*(?<! )")
+_PLAIN = re.compile(r"[A-Za-z(][A-Za-z0-9 ,.;:()/-]*(?<! )")  # no quotes: smartquotes
 
 
 def parse_inline(text: str) -> list[m.Inline]:
@@ -313,7 +313,7 @@ def parse_inline(text: str) -> list[m.Inline]:
     Plain text is its own parse (a property test checks it), so a letter whose
     parentheticals have no markup never builds the Markdown parser."""
     if _PLAIN.fullmatch(text):
-        return [m.Str(text)]
+        return [m.Str(fix_text(text))]
     blocks = parse_markdown(text)
     if len(blocks) == 1 and isinstance(blocks[0], m.Para):
         return blocks[0].inlines

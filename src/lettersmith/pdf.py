@@ -104,20 +104,20 @@ def convert_files(sources: list[Path], outdir: Path, *, fmt: str = "pdf",
         profile = (Path(tmp) / "profile").as_uri()
         inputs = list(sources)
         endnoted = [s for s in sources if fmt == "pdf" and _has_endnotes(s)]
-        if endnoted:  # to .odt first (one run more), to number the endnote pages
-            odt_dir = Path(tmp) / "odt"
-            _run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                  "--nolockcheck", "--convert-to", "odt", "--outdir", str(odt_dir),
-                  *map(str, endnoted)], time_limit)
-            for index, source in enumerate(inputs):
-                odt = odt_dir / f"{source.stem}.odt"
-                if source in endnoted and odt.exists():
-                    odt.write_bytes(number_endnote_pages(odt.read_bytes()))
-                    inputs[index] = odt
-        command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", TARGETS[fmt],
-                   "--outdir", str(outdir), *map(str, inputs)]
         try:
+            if endnoted:  # to .odt first (one run more), to number the endnote pages
+                odt_dir = Path(tmp) / "odt"
+                _run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                      "--nolockcheck", "--convert-to", "odt", "--outdir", str(odt_dir),
+                      *map(str, endnoted)], time_limit)
+                for index, source in enumerate(inputs):
+                    odt = odt_dir / f"{source.stem}.odt"
+                    if source in endnoted and odt.exists():
+                        odt.write_bytes(number_endnote_pages(odt.read_bytes()))
+                        inputs[index] = odt
+            command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                       "--nolockcheck", "--convert-to", TARGETS[fmt],
+                       "--outdir", str(outdir), *map(str, inputs)]
             proc = _run(command, time_limit)
         except subprocess.TimeoutExpired as exc:
             raise LettersmithError(f"LibreOffice did not finish the {fmt.upper()} within "
