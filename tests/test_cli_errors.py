@@ -9,17 +9,7 @@ from pathlib import Path
 
 import pytest
 
-GOLDEN_LIB = Path(__file__).parent / "golden" / "lib"
-
-GOOD_BRIEF = """\
-to: secretary
-date: 2023-02-21
-subject: End 287(g)
-body:
-  - text: A report found abuse.[@aclu-report]
-  - argument: public-safety
-closing: Thank you.
-"""
+from bounded import GOLDEN_LIB, GOOD_BRIEF
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
