@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 LETTERHEADS = Path(__file__).resolve().parents[2] / "letterheads"
 DEFAULT_LETTERHEAD = LETTERHEADS / "default.docx"
+PYTHON_DOCX_ENV = "LETTERSMITH_PYTHON_DOCX"  # set: read and write through python-docx
 _TEMPLATE_CT = b"wordprocessingml.template.main+xml"
 _DOCUMENT_CT = b"wordprocessingml.document.main+xml"
 
@@ -114,6 +116,7 @@ def open_letterhead(letterhead: Path | str | None, *, python_docx: bool = False
         raise LettersmithError("letterhead not found", file=path,
                                hint=(close + " " if close else "") + "give the path of a .docx "
                                "file, or the name of a shipped one: " + ", ".join(names)) from exc
+    python_docx = python_docx or bool(os.environ.get(PYTHON_DOCX_ENV))
     word = None if python_docx else _lite(str(path), stat.st_mtime_ns, stat.st_size)
     return copy.deepcopy(word or _parsed(str(path), stat.st_mtime_ns, stat.st_size))
 
