@@ -4,14 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .ooxml import qn
-from .word import RT_HYPERLINK
 from lxml import etree
 
 from lettersmith.model import Code, Emph, Inline, LineBreak, Link, Note, NoteRef, Str, Strong
 
 from .context import bookmark_name
-from .ooxml import clean_text, el, sub, text_el
+from .ooxml import clean_text, el, qn, sub, text_el
+from .word import RT_HYPERLINK
 
 if TYPE_CHECKING:
     from docx.opc.part import Part
