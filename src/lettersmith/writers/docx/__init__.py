@@ -5,7 +5,9 @@ as paragraph styles on a letterhead, sign-on lists in columns, signature
 blocks, each body block of the brief in a hidden ``_lsb<n>`` bookmark with the
 build record as a custom XML part (and review comments), document properties,
 and a content hash inside the file for safe re-builds.
-This package is the only place lettersmith imports python-docx.
+This package is the only place lettersmith imports python-docx, and only for
+``--review`` (its comments API) or a letterhead missing a part python-docx makes
+up: a plain build reads and writes the package with ``opc`` on lxml.
 """
 from __future__ import annotations
 
@@ -22,26 +24,29 @@ from .notes import NotesWriter, set_number_format
 from .numbering import Numbering
 from .package import (docx_was_edited, finalize, letter_datetime, package_entries,
                       set_core_properties)
+from .ooxml import qn
 from .styles import StyleMap
+from .word import RT_STYLES, body_of, xml_of
 
 __all__ = ["render_docx", "docx_was_edited", "DEFAULT_LETTERHEAD"]
 
 
-def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool = False
-                ) -> bytes:
+def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool = False,
+                python_docx: bool = False) -> bytes:
     """The letter as .docx bytes, laid out on ``letterhead`` (default: the plain one).
 
     With ``review``, each argument block also gets a Word comment naming its
-    snippet id, title, origin and sources.
+    snippet id, title, origin and sources.  ``python_docx`` opens and writes the
+    package through python-docx (as ``review`` does): the same bytes, more imports.
     """
-    word = open_letterhead(letterhead)
-    styles = StyleMap(word.styles.element)
+    word = open_letterhead(letterhead, python_docx=python_docx or review)
+    styles = StyleMap(xml_of(word, RT_STYLES))
     ctx = Ctx(word=word, styles=styles,
               notes=NotesWriter(word, doc.note_settings.placement),
               numbering=Numbering(word), referenced=referenced_notes(doc))
     elements = BlockWriter(ctx, word.part).blocks(doc.blocks)
-    body = word.element.body
-    sect = body.find(body.sectPr.tag) if body.sectPr is not None else None
+    body = body_of(word)
+    sect = body.find(qn("w:sectPr"))
     for elm in elements:
         if sect is not None:
             sect.addprevious(elm)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.oxml.ns import qn
+from .ooxml import qn
 from lxml import etree
 
 from lettersmith.model import (Block, BlockQuote, Div, Emph, Heading, Inline, LineBreak,

@@ -4,14 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
 from lxml import etree
 
 from lettersmith.model import Code, Emph, Inline, LineBreak, Link, Note, NoteRef, Str, Strong
 
 from .context import bookmark_name
-from .ooxml import clean_text, el, sub, text_el
+from .ooxml import clean_text, el, qn, sub, text_el
+from .word import RT_HYPERLINK
 
 if TYPE_CHECKING:
     from docx.opc.part import Part
@@ -143,7 +142,7 @@ def link_rid(ctx: Ctx, part: Part, url: str) -> str:
     if known is None:
         known = ctx.links[id(part)] = {
             rel.target_ref: rid for rid, rel in part.rels.items()
-            if rel.is_external and rel.reltype == RT.HYPERLINK}
+            if rel.is_external and rel.reltype == RT_HYPERLINK}
         ctx.next_rid[id(part)] = max((int(r[3:]) for r in part.rels if r[3:].isdigit()),
                                      default=0)
     rid = known.get(url)
@@ -153,7 +152,7 @@ def link_rid(ctx: Ctx, part: Part, url: str) -> str:
             number += 1
         ctx.next_rid[id(part)] = number
         rid = known[url] = f"rId{number}"
-        part.rels.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
+        part.rels.add_relationship(RT_HYPERLINK, url, rid, is_external=True)
     return rid
 
 

@@ -6,22 +6,25 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import docx
-from docx.oxml.ns import qn
 from lxml import etree
 
 from lettersmith.errors import LettersmithError, suggest
 from lettersmith.safefiles import read_bytes, zip_parts
+
+from .ooxml import qn
+from .word import LiteWord, lite_word
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
 LETTERHEADS = Path(__file__).resolve().parents[2] / "letterheads"
 DEFAULT_LETTERHEAD = LETTERHEADS / "default.docx"
+PYTHON_DOCX_ENV = "LETTERSMITH_PYTHON_DOCX"  # set: read and write through python-docx
 _TEMPLATE_CT = b"wordprocessingml.template.main+xml"
 _DOCUMENT_CT = b"wordprocessingml.document.main+xml"
 
@@ -95,8 +98,11 @@ def _read(path: str, mtime_ns: int, size: int) -> bytes:
     return out.getvalue()
 
 
-def open_letterhead(letterhead: Path | str | None) -> WordDocument:
-    """A python-docx document from the letterhead, with an empty body.
+def open_letterhead(letterhead: Path | str | None, *, python_docx: bool = False
+                    ) -> LiteWord | WordDocument:
+    """The letterhead's package with an empty body: opened by ``opc`` (no python-docx
+    import), or by python-docx when ``python_docx`` is set or the letterhead lacks a
+    part only python-docx makes up (see ``word.lite_word``).
 
     The letterhead is parsed once per process; each letter gets a deep copy
     (a third of the time of parsing it again).
@@ -110,11 +116,34 @@ def open_letterhead(letterhead: Path | str | None) -> WordDocument:
         raise LettersmithError("letterhead not found", file=path,
                                hint=(close + " " if close else "") + "give the path of a .docx "
                                "file, or the name of a shipped one: " + ", ".join(names)) from exc
-    return copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
+    python_docx = python_docx or bool(os.environ.get(PYTHON_DOCX_ENV))
+    word = None if python_docx else _lite(str(path), stat.st_mtime_ns, stat.st_size)
+    return copy.deepcopy(word or _parsed(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+def _empty_body(body: etree._Element) -> None:
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+@functools.lru_cache(maxsize=4)
+def _lite(path: str, mtime_ns: int, size: int) -> LiteWord | None:
+    data = _read(path, mtime_ns, size)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            word = lite_word({name: z.read(name) for name in z.namelist()})
+    except (KeyError, ValueError, etree.XMLSyntaxError):
+        return None  # python-docx reads it, or says why it cannot
+    if word is not None:
+        _empty_body(word.part.element.find(qn("w:body")))
+    return word
 
 
 @functools.lru_cache(maxsize=4)
 def _parsed(path: str, mtime_ns: int, size: int) -> WordDocument:
+    import docx
+
     data = _read(path, mtime_ns, size)
     try:
         word = docx.Document(io.BytesIO(data))

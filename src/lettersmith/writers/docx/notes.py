@@ -1,4 +1,4 @@
-"""Real Word footnotes and endnotes through python-docx's OPC layer.
+"""Real Word footnotes and endnotes in the letter's package (``opc`` or python-docx's).
 
 See WORD-NOTES.md: a ``footnotes.xml`` (or ``endnotes.xml``) part related from
 the document part, starting with the separator notes -1 and 0; each note's
@@ -9,53 +9,51 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
 from lxml import etree
 
 from lettersmith.model import Note
 
-from .ooxml import (SECTPR_ORDER, SETTINGS_AFTER_NOTEPR, el, insert_ordered, ppr_of, sub,
+from .ooxml import (SECTPR_ORDER, SETTINGS_AFTER_NOTEPR, el, insert_ordered, ppr_of, qn, sub,
                     text_el)
+from .opc import parse_xml
+from .word import (RT_ENDNOTES, RT_FOOTNOTES, RT_SETTINGS, body_of, is_xml_part, new_part,
+                   xml_of)
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
-    from docx.parts.document import DocumentPart
 
     from .context import Ctx
 
 NUM_FMT = {"arabic": "decimal", "lower-roman": "lowerRoman", "upper-roman": "upperRoman"}
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 _KINDS = {
-    "footnote": (RT.FOOTNOTES, CT.WML_FOOTNOTES, "/word/footnotes.xml"),
-    "endnote": (RT.ENDNOTES, CT.WML_ENDNOTES, "/word/endnotes.xml"),
+    "footnote": (RT_FOOTNOTES, _WML + "footnotes+xml", "/word/footnotes.xml"),
+    "endnote": (RT_ENDNOTES, _WML + "endnotes+xml", "/word/endnotes.xml"),
 }
 _EMPTY = ('<w:{kind}s xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
           ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>')
 
 
-def _notes_part(doc_part: DocumentPart, kind: str) -> XmlPart:
-    """The document's footnotes/endnotes part as an ``XmlPart``, created if missing.
+def _notes_part(word: WordDocument, kind: str):
+    """The document's footnotes/endnotes part as parsed XML, created if missing.
 
-    python-docx loads an existing notes part as an opaque ``Part``; it is parsed,
-    unrelated, and related again as an ``XmlPart`` under the same name.
+    An existing notes part is loaded as opaque bytes (by python-docx and ``opc``
+    alike); it is parsed, unrelated, and related again under the same name.
     """
+    doc_part = word.part
     reltype, content_type, partname = _KINDS[kind]
     element = None
     for rid, rel in list(doc_part.rels.items()):
         if rel.reltype == reltype and not rel.is_external:
             old = rel.target_part
-            if isinstance(old, XmlPart):
+            if is_xml_part(old):
                 return old
             element = parse_xml(old.blob)
             partname = str(old.partname)
             doc_part.drop_rel(rid)
     if element is None:
         element = parse_xml(_EMPTY.format(kind=kind))
-    part = XmlPart(PackURI(partname), content_type, element, doc_part.package)
+    part = new_part(word, partname, content_type, element=element)
     doc_part.relate_to(part, reltype)
     return part
 
@@ -65,7 +63,7 @@ class NotesWriter:
 
     def __init__(self, word: WordDocument, placement: str) -> None:
         self.kind = "endnote" if placement == "endnotes" else "footnote"
-        self.part = _notes_part(word.part, self.kind)
+        self.part = _notes_part(word, self.kind)
         self.root = self.part.element
         self._prepare()
 
@@ -139,12 +137,12 @@ def set_number_format(word: WordDocument, placement: str, numbering: str) -> Non
     """Write the note number format into every section and into settings."""
     kind = "endnote" if placement == "endnotes" else "footnote"
     fmt = NUM_FMT.get(numbering, "decimal")
-    body = word.element.body
+    body = body_of(word)
     for sect in body.iter(qn("w:sectPr")):
         pr = el(f"w:{kind}Pr")
         sub(pr, "w:numFmt", {"w:val": fmt})
         insert_ordered(sect, pr, SECTPR_ORDER)
-    settings = word.settings.element
+    settings = xml_of(word, RT_SETTINGS)
     pr = settings.find(qn(f"w:{kind}Pr"))
     if pr is None:
         pr = el(f"w:{kind}Pr")

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
-
-from .ooxml import el, sub
+from .ooxml import el, qn, sub
+from .opc import parse_xml
+from .word import RT_NUMBERING, xml_of
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -41,7 +40,7 @@ class Numbering:
 
     def _numbering(self):
         if self._root is None:
-            self._root = self._word.part.numbering_part.element
+            self._root = xml_of(self._word, RT_NUMBERING)
         return self._root
 
     def _next_id(self, tag: str, attr: str) -> int:

@@ -1,7 +1,7 @@
 """Small helpers for building WordprocessingML elements with lxml.
 
-Elements are made through python-docx's parser (``OxmlElement``) so python-docx
-proxies (``Run``, ``Paragraph``) work on them later, e.g. for comments.
+Elements are made as python-docx's ``OxmlElement`` makes them (the prefix's
+namespace declared on the new element), without importing python-docx.
 """
 from __future__ import annotations
 
@@ -10,13 +10,23 @@ from typing import Iterable
 
 import functools
 
-from docx.oxml.ns import NamespacePrefixedTag, qn
-from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+NSMAP = {"w": W_NS, "r": R_NS,
+         "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+         "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
+         "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+         "xml": "http://www.w3.org/XML/1998/namespace"}
+
+
+@functools.lru_cache(maxsize=None)
+def qn(tag: str) -> str:
+    """The Clark name of a prefixed name: ``qn("w:p")`` is ``{...main}p``."""
+    prefix, _, name = tag.partition(":")
+    return f"{{{NSMAP[prefix]}}}{name}"
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, and U+FFFE/U+FFFF.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -48,7 +58,7 @@ def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element
        ) -> etree._Element:
     """A new element ``tag`` ("w:p") with ``w:``-prefixed attributes and children."""
     clark, nsmap = _tag(tag)
-    elm = oxml_parser.makeelement(clark, nsmap=nsmap)
+    elm = etree.Element(clark, nsmap=nsmap)
     if attrs:
         for key, value in attrs.items():
             elm.set(_qn(key), value)
@@ -61,11 +71,11 @@ def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element
 def _tag(tag: str) -> tuple[str, dict[str, str]]:
     """The Clark name and namespace map of a prefixed tag, worked out once per tag
     (python-docx's ``OxmlElement`` did it for each of ~400 elements a letter)."""
-    parsed = NamespacePrefixedTag(tag)
-    return parsed.clark_name, parsed.nsmap
+    prefix = tag.partition(":")[0]
+    return qn(tag), {prefix: NSMAP[prefix]}
 
 
-_qn = functools.lru_cache(maxsize=None)(qn)
+_qn = qn
 
 
 def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None

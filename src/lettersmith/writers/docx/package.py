@@ -17,6 +17,7 @@ from html import escape
 
 from lxml import etree
 
+from .opc import rels_xml
 from .zipout import write_zip
 
 if TYPE_CHECKING:
@@ -160,8 +161,12 @@ def _add_custom_part(entries: dict[str, bytes]) -> str:
 
 
 def package_entries(word: WordDocument) -> dict[str, bytes]:
-    """Every part of the python-docx package as zip entries, in the order python-docx
-    writes them, without zipping (the package is zipped once, in ``finalize``)."""
+    """Every part of the package as zip entries, in the order python-docx writes
+    them, without zipping (the package is zipped once, in ``finalize``)."""
+    from .word import LiteWord
+
+    if isinstance(word, LiteWord):
+        return word.package.entries()
     from docx.opc.pkgwriter import _ContentTypesItem
 
     package = word.part.package
@@ -175,25 +180,6 @@ def package_entries(word: WordDocument) -> dict[str, bytes]:
         if len(part.rels):
             entries[part.partname.rels_uri[1:]] = rels_xml(part.rels)
     return entries
-
-
-def _attr(value: str) -> str:
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
-def rels_xml(rels: object) -> bytes:
-    """A relationships part, byte for byte as python-docx writes it, by string
-    formatting (python-docx builds and serializes an element tree: a twentieth of
-    a merged letter's time)."""
-    items = "".join(
-        f'<Relationship Id="{_attr(rel.rId)}" Type="{_attr(rel.reltype)}" '
-        f'Target="{_attr(rel.target_ref)}"'
-        + (' TargetMode="External"/>' if rel.is_external else "/>")
-        for rel in rels.values())  # type: ignore[attr-defined]
-    head = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-            f'<Relationships xmlns="{_PR}"')
-    return (head + (f">{items}</Relationships>" if items else "/>")).encode("utf-8")
 
 
 def _parse(xml: bytes) -> etree._Element:

@@ -12,15 +12,11 @@ import uuid
 from html import escape  # not xml.sax.saxutils: it imports urllib.request, http, ssl, email
 from typing import TYPE_CHECKING
 
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 from lxml import etree
 
 from .context import BlockMark
-from .ooxml import clean_text, el
+from .ooxml import clean_text, el, qn
+from .word import new_part, package_of
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -66,21 +62,21 @@ def embed_record(word: WordDocument, record_json: str, namespace: str) -> None:
         if rel.reltype == RT_CUSTOM_XML and not rel.is_external \
                 and namespace.encode() in rel.target_part.blob:
             word.part.drop_rel(rid)
-    package = word.part.package
+    package = package_of(word)
     taken = {str(p.partname) for p in package.iter_parts()}
     n = 1
     while f"/customXml/item{n}.xml" in taken:
         n += 1
     item_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<lettersmith xmlns="{namespace}">{escape(record_json, quote=False)}</lettersmith>')
-    item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml",
-                item_xml.encode("utf-8"), package)
+    item = new_part(word, f"/customXml/item{n}.xml", "application/xml",
+                    item_xml.encode("utf-8"))
     guid = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace + record_json)).upper() + "}"
     props_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
                  f'<ds:datastoreItem ds:itemID="{guid}" xmlns:ds="{_DS}"><ds:schemaRefs>'
                  f'<ds:schemaRef ds:uri="{namespace}"/></ds:schemaRefs></ds:datastoreItem>')
-    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), CT_CUSTOM_XML_PROPS,
-                 props_xml.encode("utf-8"), package)
+    props = new_part(word, f"/customXml/itemProps{n}.xml", CT_CUSTOM_XML_PROPS,
+                     props_xml.encode("utf-8"))
     item.relate_to(props, RT_CUSTOM_XML_PROPS)
     word.part.relate_to(item, RT_CUSTOM_XML)
 
@@ -103,7 +99,12 @@ def _anchor_runs(mark: BlockMark) -> tuple[etree._Element, etree._Element] | Non
 
 
 def add_review_comments(word: WordDocument, ctx: Ctx, when: dt.datetime) -> int:
-    """One comment per argument block, anchored on its runs; returns how many."""
+    """One comment per argument block, anchored on its runs; returns how many.
+
+    ``word`` is python-docx's document (``build --review`` opens it so)."""
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
     count = 0
     for mark in ctx.blocks:
         if mark.attrs.get("kind", "argument") != "argument":

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
+from .ooxml import qn
+from .opc import parse_xml
 from lxml import etree
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
