@@ -138,3 +138,38 @@ def test_unwritable_history_does_not_fail_the_build(library: Path) -> None:
     result = run("build", "brief.yaml", "-f", "md", cwd=library)
     assert result.returncode == 0
     assert "not recorded in the history" in result.stderr
+
+
+def _open_at_once(path: str, barrier, results) -> None:  # a child process
+    import os
+
+    os.environ["LETTERSMITH_HISTORY"] = path
+    from lettersmith import history
+    from lettersmith.errors import LettersmithError
+
+    barrier.wait()
+    try:
+        history.connect(Path(".")).close()
+        results.put("ok")
+    except LettersmithError as err:
+        results.put(str(err))
+
+
+def test_processes_opening_a_new_history_at_once_all_get_it(tmp_path: Path) -> None:
+    """Merge workers open a new history file together; switching it to WAL could
+    answer "locked" without waiting (seen in CI).  6 processes, 12 fresh files."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    outcomes = []
+    for n in range(12):
+        barrier, results = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_open_at_once,
+                             args=(str(tmp_path / f"h{n}.sqlite"), barrier, results))
+                 for _ in range(6)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(30)
+        outcomes += [results.get(timeout=5) for _ in procs]
+    assert outcomes == ["ok"] * 72

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,12 +111,7 @@ def connect(library_root: Path, create: bool = True) -> sqlite3.Connection | Non
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
-        # WAL's documented pairing: no fsync per commit (one at checkpoints); the file
-        # cannot be corrupted, a power cut may only lose the last builds' records.
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn)
+        _set_up(conn)
     except sqlite3.DatabaseError as err:  # not a database, damaged, or locked too long
         from .errors import LettersmithError
         locked = "locked" in str(err)
@@ -124,6 +120,26 @@ def connect(library_root: Path, create: bool = True) -> sqlite3.Connection | Non
             hint="another lettersmith is writing it; try again in a moment" if locked else
             "it is damaged: move it aside (lettersmith starts a new one) and keep the copy") from None
     return conn
+
+
+def _set_up(conn: sqlite3.Connection) -> None:
+    """WAL, its pragmas and the migrations.  Two processes opening a new database at
+    once can get "locked" from the switch to WAL without SQLite calling the busy
+    handler, so the set-up is tried again until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+            # WAL's documented pairing: no fsync per commit (one at checkpoints); the
+            # file cannot be corrupted, a power cut may only lose the last records.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def migrate(conn: sqlite3.Connection) -> None:
