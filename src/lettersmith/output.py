@@ -24,6 +24,7 @@ import re
 import secrets
 import stat
 from pathlib import Path
+from typing import Callable
 
 from . import model as m
 from .errors import LettersmithError, suggest
@@ -62,14 +63,17 @@ def render(doc: m.Document, fmt: str, *, letterhead: Path | None = None,
     return docx_to_pdf(docx)
 
 
+def first_free(name: Callable[[int], Path], start: int = 1) -> Path:
+    """The first of ``name(start)``, ``name(start + 1)`` ... that names nothing yet."""
+    n = start
+    while os.path.lexists(name(n)):
+        n += 1
+    return name(n)
+
+
 def backup_name(path: Path) -> Path:
     """The first free ``name.edited-N.ext`` beside ``path``."""
-    n = 1
-    while True:
-        candidate = path.with_name(f"{path.stem}.edited-{n}{path.suffix}")
-        if not os.path.lexists(candidate):
-            return candidate
-        n += 1
+    return first_free(lambda n: path.with_name(f"{path.stem}.edited-{n}{path.suffix}"))
 
 
 # ------------------------------------------------------------------ manifests
@@ -275,15 +279,16 @@ def _commit(files: dict[Path, bytes], journal: Path | None) -> None:
         raise
 
 
-def _backup(path: Path) -> Path:
-    """Copy ``path`` to a new numbered backup: through a temporary, never half-written."""
+def keep_backup(path: Path, name: Callable[[Path], Path] = backup_name) -> Path:
+    """Copy ``path`` to a new numbered backup (``name`` picks it): through a temporary,
+    never half-written, never over a backup made meanwhile."""
     data = path.read_bytes()
     tmp = _write_temp(path, data)
     try:
         while True:
-            backup = backup_name(path)
+            backup = name(path)
             try:
-                os.link(tmp, backup)  # never replaces a backup made meanwhile
+                os.link(tmp, backup)
                 break
             except FileExistsError:
                 continue
@@ -303,7 +308,7 @@ def write_all(files: dict[Path, bytes], force: bool) -> list[str]:
     said = []
     for path in files:
         if backups[path] is not None:
-            said.append(f"kept the edited {path} as {_backup(path)}")
+            said.append(f"kept the edited {path} as {keep_backup(path)}")
     out = dict(files)
     manifests: dict[Path, dict[str, str]] = {}
     for path, data in files.items():

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ..output import create_new
+from ..output import create_new, first_free
 from .make import Made, slugify
 
 HEADER = ("# Drafted by 'lettersmith ingest' from {name}.\n"
@@ -63,10 +63,9 @@ def dump(data: Any) -> str:
 def fresh_folder(into: Path, stem: str) -> Path:
     """``into/<stem>``, or ``-2``, ``-3`` ... when that is taken."""
     base = into / slugify(stem, 12)
-    folder, n = base, 2
-    while folder.exists():
-        folder, n = base.with_name(f"{base.name}-{n}"), n + 1
-    return folder
+    if not os.path.lexists(base):
+        return base
+    return first_free(lambda n: base.with_name(f"{base.name}-{n}"), 2)
 
 
 def _create(path: Path, text: str) -> Path:

@@ -3,11 +3,11 @@ written atomically after a numbered backup of what was there (``<name>.bak-N``).
 from __future__ import annotations
 
 import difflib
-import shutil
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import create_new, write_atomic
+from ..output import create_new, first_free, keep_backup, write_atomic
 
 
 @dataclass
@@ -36,20 +36,14 @@ def _shown(path: Path) -> str:
 
 def backup_path(path: Path) -> Path:
     """The first free ``<name>.bak-N`` beside ``path``."""
-    n = 1
-    while True:
-        candidate = path.with_name(f"{path.name}.bak-{n}")
-        if not candidate.exists():
-            return candidate
-        n += 1
+    return first_free(lambda n: path.with_name(f"{path.name}.bak-{n}"))
 
 
 def fresh_path(path: Path) -> Path:
     """``path``, or ``<stem>-2<suffix>``, ``-3`` ... when it is taken."""
-    candidate, n = path, 2
-    while candidate.exists():
-        candidate, n = path.with_name(f"{path.stem}-{n}{path.suffix}"), n + 1
-    return candidate
+    if not os.path.lexists(path):
+        return path
+    return first_free(lambda n: path.with_name(f"{path.stem}-{n}{path.suffix}"), 2)
 
 
 def write_changes(changes: list[FileChange]) -> list[str]:
@@ -60,8 +54,7 @@ def write_changes(changes: list[FileChange]) -> list[str]:
             create_new(change.path, change.new.encode("utf-8"))
             said.append(f"wrote {_shown(change.path)} (new{': ' + change.why if change.why else ''})")
             continue
-        backup = backup_path(change.path)
-        shutil.copy2(change.path, backup)
+        backup = keep_backup(change.path, backup_path)
         write_atomic(change.path, change.new.encode("utf-8"))
         said.append(f"wrote {_shown(change.path)} (the old one kept as {_shown(backup)})")
     return said
