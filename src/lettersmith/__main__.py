@@ -1,3 +1,3 @@
-from lettersmith.cli import main
+from lettersmith.entry import main
 
-main()
+main(prog="python -m lettersmith")

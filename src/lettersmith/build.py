@@ -35,7 +35,7 @@ _RENDERERS: dict[int, Renderer] = {}
 def renderer_for(library: Library) -> Renderer:
     """One Jinja environment per library per process."""
     key = id(library)
-    if key not in _RENDERERS:
+    if key not in _RENDERERS or _RENDERERS[key].library is not library:  # ids are reused
         _RENDERERS.clear()  # keep only the latest: a long ``preview`` reloads the library often
         _RENDERERS[key] = Renderer(library)
     return _RENDERERS[key]

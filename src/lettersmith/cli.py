@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "merge": ("lettersmith.commands.merge", "merge"),
     "review": ("lettersmith.commands.review", "review"),
     "sent": ("lettersmith.commands.history", "sent"),
+    "server": ("lettersmith.commands.server", "server"),
 }
 
 
@@ -109,6 +110,7 @@ def build(briefs: tuple[Path, ...], out_dir: Path, formats: str, library: Path |
     """Build each BRIEF into OUTPUT/<brief name>.<format> and print the paths."""
     from .build import build_letter
     from .output import parse_formats, render, write_all
+    from .server.hints import remember as remember_built
 
     kinds = parse_formats(formats)
     failed = 0
@@ -118,6 +120,7 @@ def build(briefs: tuple[Path, ...], out_dir: Path, formats: str, library: Path |
             for warning in letter.warnings:
                 click.echo(str(warning), err=True)
             head = letterhead or letter.brief.letterhead
+            remember_built(letter.brief.path, letter.library.root, letterhead)
             if head is not None and "docx" not in kinds and "pdf" not in kinds:
                 from .writers.docx.letterhead import open_letterhead
                 open_letterhead(head)  # a wrong letterhead is wrong whatever the format

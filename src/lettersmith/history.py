@@ -75,7 +75,10 @@ CREATE INDEX IF NOT EXISTS sent_build ON sent(build_id);
 """,
 }
 # how long a build waits for another writer before a clear error
-BUSY_TIMEOUT_MS = int(os.environ.get("LETTERSMITH_HISTORY_WAIT_MS", "30000"))
+def busy_timeout_ms() -> int:
+    """How long a writer waits for the database (read when used: a resident server's
+    worker takes its client's environment)."""
+    return int(os.environ.get("LETTERSMITH_HISTORY_WAIT_MS", "30000"))
 
 
 @dataclass
@@ -109,8 +112,9 @@ def connect(library_root: Path, create: bool = True) -> sqlite3.Connection | Non
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        wait = busy_timeout_ms()
+        conn = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {wait}")
         _set_up(conn)
     except sqlite3.DatabaseError as err:  # not a database, damaged, or locked too long
         from .errors import LettersmithError
@@ -126,7 +130,7 @@ def _set_up(conn: sqlite3.Connection) -> None:
     """WAL, its pragmas and the migrations.  Two processes opening a new database at
     once can get "locked" from the switch to WAL without SQLite calling the busy
     handler, so the set-up is tried again until the busy timeout has passed."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
     while True:
         try:
             conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer

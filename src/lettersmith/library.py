@@ -272,16 +272,54 @@ def _folder(shown: str) -> str:
 
 
 _CACHE: dict[Path, Library] = {}
+_AHEAD: dict[Path, tuple[tuple[tuple[str, int, int], ...], int]] = {}  # stamps, checked by pid
 
 
 def load_library(root: Path) -> Library:
-    """The library at ``root``, read once per process (briefs often share one)."""
+    """The library at ``root``, read once per process (briefs often share one).  One
+    that the process this one was forked from loaded ahead (:func:`load_ahead`, the
+    server) is checked against its files first, and read again if any changed."""
     key = root.resolve()
+    ahead = _AHEAD.get(key)
+    if ahead is not None and ahead[1] != os.getpid():
+        if ahead[0] == files_stamp(key):
+            _AHEAD[key] = (ahead[0], os.getpid())
+        else:
+            _CACHE.pop(key, None)
+            del _AHEAD[key]
     if key not in _CACHE:
         _CACHE[key] = Library(root)
     return _CACHE[key]
 
 
+def load_ahead(root: Path) -> Library:
+    """Load (or keep) the library in a process that forks others (the server), for
+    them to check and use (:func:`load_library`)."""
+    key = root.resolve()
+    stamp = files_stamp(key)  # before reading: a file changed meanwhile reads as changed
+    if _AHEAD.get(key, ((), 0))[0] != stamp:
+        _CACHE.pop(key, None)
+    library = _CACHE[key] = _CACHE.get(key) or Library(key)
+    _AHEAD[key] = (stamp, os.getpid())
+    return library
+
+
+def files_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Path, modification time and size of every file under ``root/snippets``."""
+    found = []
+    for folder, dirs, files in os.walk(root / "snippets"):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
 def forget_libraries() -> None:
     """Drop the cache, so the next ``load_library`` reads the files again (``preview``)."""
     _CACHE.clear()
+    _AHEAD.clear()

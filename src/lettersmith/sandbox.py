@@ -11,7 +11,7 @@ Jinja's own sandbox stops a template reaching Python internals; it does not stop
   ``ljust``, ``join`` of a huge list ...), and ``~`` joins and the whole output
   are measured before they are built;
 * a watchdog (an interval timer) ends a render that runs longer than
-  :data:`MAX_SECONDS` or grows the process by more than :data:`MAX_MEMORY`;
+  :func:`max_seconds` or grows the process by more than :data:`MAX_MEMORY`;
   deep recursion ends in Python's RecursionError.  All of these become
   :class:`TemplateTooCostly`, a LettersmithError naming the template.
 """
@@ -39,7 +39,11 @@ LIMITS_VERSION = 1  # raise when the checks compiled into templates change
 MAX_TEXT = 1_000_000  # characters (or items) in any one value a template makes
 MAX_OUTPUT = 5_000_000  # characters a whole template may render
 MAX_INT_BITS = 4_096  # the largest number a template may compute (about 1,200 digits)
-MAX_SECONDS = float(os.environ.get("LETTERSMITH_TEMPLATE_SECONDS", "5"))
+
+
+def max_seconds() -> float:
+    """The template time limit (read when used, so a server's worker sees its client's)."""
+    return float(os.environ.get("LETTERSMITH_TEMPLATE_SECONDS", "5"))
 MAX_MEMORY = 512 * 1024 * 1024  # bytes a render may add to the process
 _WIDTH = re.compile(r"\d{7,}")  # a format width/precision of a million or more
 
@@ -235,7 +239,7 @@ def watchdog(seconds: float | None = None) -> Iterator[None]:
     It uses an interval timer, so it works on the main thread only (where the
     command line runs); elsewhere, and when already active, it does nothing.
     """
-    limit = MAX_SECONDS if seconds is None else seconds
+    limit = max_seconds() if seconds is None else seconds
     if (threading.current_thread() is not threading.main_thread()
             or not hasattr(signal, "setitimer") or getattr(_ACTIVE, "on", False)):
         yield
