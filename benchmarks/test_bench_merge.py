@@ -18,6 +18,7 @@ import compileall
 import csv
 import datetime as dt
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -67,10 +68,11 @@ BRIEF = "examples/merge/sheriffs-287g.yaml"
 
 def lettersmith(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "lettersmith", *args], cwd=cwd,
-                          capture_output=True, check=True)
+                          capture_output=True, check=True, env=ALONE)
 
 
-def whole_cpu(cmd: list[str], cwd: Path, rounds: int) -> tuple[float, float]:
+def whole_cpu(cmd: list[str], cwd: Path, rounds: int, env: dict[str, str] | None = None
+              ) -> tuple[float, float]:
     """Median (wall, CPU) seconds of ``rounds`` runs of a whole process; CPU is user +
     system time of the process and every process it started (a shared machine's load
     inflates wall time, much less CPU time)."""
@@ -78,7 +80,7 @@ def whole_cpu(cmd: list[str], cwd: Path, rounds: int) -> tuple[float, float]:
     for _ in range(rounds):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env or ALONE)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -145,17 +147,79 @@ def test_one_letter_whole_command_vs_pandoc_citeproc(benchmark, work: Path) -> N
                    + "\n")
     cite = [pandoc(), str(draft), "--citeproc", "--bibliography", str(_csl_json(work)),
             "--csl", str(CSL), "-o", str(work / "citeproc.docx")]
-    pandoc_s, pandoc_cpu = whole_cpu(cite, work, 7)
     cmd = [sys.executable, "-m", "lettersmith", "build", str(one), "-o", str(work / "b")]
-    subprocess.run(cmd, cwd=work, check=True, capture_output=True)  # warm the Jinja cache
-    cpus: list[float] = []
-    benchmark.pedantic(lambda: cpus.append(whole_cpu(cmd, work, 1)[1]), rounds=7, iterations=1)
-    ours_s, ours_cpu = benchmark.stats.stats.median, sorted(cpus)[len(cpus) // 2]
-    benchmark.extra_info.update(pandoc_citeproc_s=pandoc_s, build_s=ours_s)
-    print(f"\none letter, whole command: lettersmith build {ours_s * 1000:.0f} ms (CPU "
-          f"{ours_cpu * 1000:.0f} ms); pandoc --citeproc (Chicago notes CSL) "
-          f"{pandoc_s * 1000:.0f} ms (CPU {pandoc_cpu * 1000:.0f} ms); {ours_s / pandoc_s:.2f}x "
-          f"wall, {ours_cpu / pandoc_cpu:.2f}x CPU")
+    alone_env = dict(ALONE, LETTERSMITH_HISTORY=str(work / "h.sqlite"))
+    subprocess.run(cmd, cwd=work, check=True, capture_output=True, env=alone_env)  # disk caches
+    servers = {}  # one server for each row, so each one's CPU is that row's alone
+    for name in ("server", "edited"):
+        env = dict(alone_env, LETTERSMITH_SERVER="1", XDG_RUNTIME_DIR=str(work / f"rt-{name}"),
+                   LETTERSMITH_SERVER_IDLE="600")
+        (work / f"rt-{name}").mkdir(exist_ok=True)
+        pid = _start_server(work, env)
+        subprocess.run(cmd, cwd=work, check=True, capture_output=True, env=env)  # its first
+        time.sleep(0.5)
+        servers[name] = (env, pid, _server_cpu(pid))
+    rows: dict[str, list[tuple[float, float]]] = {"pandoc": [], "alone": [], "server": [],
+                                                  "edited": []}
+    text = one.read_text()
+    assert "\nsubject: " in text
+
+    def one_round() -> None:  # interleaved: the machine's load hits all alike
+        rows["pandoc"].append(whole_cpu(cite, work, 1))
+        rows["alone"].append(whole_cpu(cmd, work, 1, env=alone_env))
+        rows["server"].append(whole_cpu(cmd, work, 1, env=servers["server"][0]))
+        one.write_text(text.replace("\nsubject: ", f"\nsubject: ({len(rows['edited'])}) ", 1))
+        rows["edited"].append(whole_cpu(cmd, work, 1, env=servers["edited"][0]))
+        one.write_text(text)
+
+    try:
+        benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1)
+        time.sleep(1.0)  # what a server does after answering (loading ahead) is counted too
+        server_cpu = {name: (_server_cpu(pid) - cpu0) / ROUNDS
+                      for name, (_, pid, cpu0) in servers.items()}
+    finally:
+        for env, _, _ in servers.values():
+            subprocess.run([sys.executable, "-m", "lettersmith", "server", "stop"], cwd=work,
+                           env=env, capture_output=True)
+    med = {name: [sorted(t[i] for t in times)[len(times) // 2] for i in (0, 1)]
+           for name, times in rows.items()}
+    for name, cpu in server_cpu.items():
+        med[name][1] += cpu
+    benchmark.extra_info.update({f"{k}_wall_s": v[0] for k, v in med.items()})
+    benchmark.extra_info.update({f"{k}_cpu_s": v[1] for k, v in med.items()})
+    pw, pc = med["pandoc"]
+    print(f"\none letter, whole command, median of {ROUNDS} interleaved rounds (CPU: user + "
+          "system of the command and its children; with a server, plus the server's own CPU "
+          "over the run divided by the commands it ran):")
+    print(f"  pandoc --citeproc (Chicago notes CSL): {pw * 1000:.0f} ms wall, {pc * 1000:.0f} ms CPU")
+    for name, label in (("alone", "lettersmith build, alone (LETTERSMITH_SERVER=0)"),
+                        ("server", "lettersmith build, server running"),
+                        ("edited", "lettersmith build, server running, brief edited each time")):
+        w, c = med[name]
+        extra = f" (of which server {server_cpu[name] * 1000:.0f} ms)" if name in server_cpu else ""
+        print(f"  {label}: {w * 1000:.0f} ms wall, {c * 1000:.0f} ms CPU{extra}; "
+              f"{w / pw:.2f}x pandoc wall, {c / pc:.2f}x CPU")
+
+
+ROUNDS = 15
+ALONE = {k: v for k, v in os.environ.items() if not k.startswith("LETTERSMITH_")}
+ALONE["LETTERSMITH_SERVER"] = "0"
+
+
+def _server_cpu(pid: int) -> float:
+    """User + system time of the server and the workers it has reaped (in clock ticks
+    of 10 ms: summed over a whole run, not per command)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _start_server(work: Path, env: dict[str, str]) -> int:
+    subprocess.run([sys.executable, "-m", "lettersmith", "server", "start"], cwd=work, env=env,
+                   check=True, capture_output=True)
+    status = subprocess.run([sys.executable, "-m", "lettersmith", "server", "status", "--json"],
+                            cwd=work, env=env, check=True, capture_output=True)
+    return int(json.loads(status.stdout)["pid"])
 
 
 def _peak_rss_kb(cmd: list[str], cwd: Path) -> int:
@@ -163,7 +227,7 @@ def _peak_rss_kb(cmd: list[str], cwd: Path) -> int:
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
              "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, check=True,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=ALONE)
     return int(out.stdout.strip())
 
 

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
+from lettersmith.server.protocol import Request
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = "examples/briefs/2023-02-21-seven-groups-end-287g.yaml"
@@ -335,3 +338,49 @@ def _wait_for(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
             return found
         time.sleep(0.1)
     return None
+
+
+def test_an_unsafe_runtime_folder_means_no_server(tmp_path: Path) -> None:
+    """A socket folder others could enter (group or world access) is never used."""
+    open_dir = tmp_path / "open"
+    (open_dir / "lettersmith").mkdir(parents=True)
+    (open_dir / "lettersmith").chmod(0o777)
+    (open_dir / f"lettersmith-{os.getuid()}").mkdir()
+    (open_dir / f"lettersmith-{os.getuid()}").chmod(0o755)
+    work = fresh_work(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERSMITH_")}
+    env.update(XDG_RUNTIME_DIR=str(open_dir), TMPDIR=str(open_dir),
+               LETTERSMITH_HISTORY=str(tmp_path / "h.sqlite"))
+    run = lettersmith("build", BRIEF, "-o", "o", cwd=work, env=env)
+    assert run.returncode == 0, run.stderr
+    said = lettersmith("server", "start", cwd=work, env=env)
+    assert said.returncode == 1 and b"no private folder" in said.stderr
+    time.sleep(0.5)
+    assert not list(open_dir.rglob("server-*"))
+
+
+TEXT = st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(prog=TEXT, umask=st.integers(0, 0o777), encodings=st.lists(TEXT, min_size=6, max_size=6),
+       argv=st.lists(TEXT, max_size=6), env=st.lists(TEXT.map(lambda t: "K=" + t), max_size=6))
+def test_a_request_reads_back_as_sent(prog: str, umask: int, encodings: list[str],
+                                      argv: list[str], env: list[str]) -> None:
+    sent = Request("run", prog, umask, tuple(encodings), tuple(argv), tuple(env))
+    data = sent.encode()
+    assert Request.decode(data[4:]) == sent
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=300),
+                 st.lists(st.binary(max_size=12), max_size=16).map(
+                     lambda parts: b"\0".join([b"lettersmith-server-1", b"run", *parts]))))
+def test_any_bytes_are_a_request_or_refused(data: bytes) -> None:
+    """What the server reads from its socket: a request, or ValueError (then it closes
+    the connection); nothing else escapes."""
+    try:
+        request = Request.decode(data)
+    except ValueError:
+        return
+    assert request.kind in ("run", "stop", "status")

@@ -42,6 +42,8 @@ def forward(argv: list[str], prog: str) -> int | None:
         return None
     try:
         return _run(sock, argv, prog)
+    except (OSError, ValueError, UnicodeError):  # a server that makes no sense: run here
+        return None
     finally:
         sock.close()
 
@@ -74,7 +76,9 @@ def _run(sock, argv: list[str], prog: str) -> int | None:  # type: ignore[no-unt
     request = Request("run", prog, mask, encodings, tuple(argv), env)
     try:
         fds = array.array("i", [0, 1, 2, cwd]).tobytes()
-        sock.sendmsg([request.encode()], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+        data = request.encode()
+        sent = sock.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+        sock.sendall(data[sent:])  # a stream socket may take a large request in parts
     except OSError:
         return None
     finally:
@@ -84,10 +88,11 @@ def _run(sock, argv: list[str], prog: str) -> int | None:  # type: ignore[no-unt
     if not first.startswith(b"pid "):
         no_server = first.startswith(b"refuse stale")  # new code: a new server for it
         return None  # refused, or the server went away before taking it: run here
-    worker = int(first.split()[1])
+    # From here on the command runs: never run it a second time here.
+    worker = int(first[4:]) if first[4:].strip().isdigit() else None
     last = _line(replies, worker)
-    if last.startswith(b"exit "):
-        code = int(last.split()[1])
+    if last.startswith(b"exit ") and last[5:].strip().lstrip(b"-").isdigit():
+        code = int(last[5:])
         return code if code >= 0 else 128 - code
     sys.stderr.write("error: the lettersmith server stopped before the command ended; "
                      "run it again (LETTERSMITH_SERVER=0 runs it without the server)\n")

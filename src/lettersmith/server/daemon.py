@@ -110,7 +110,10 @@ class Server:
                     continue
                 for key, _ in selector.select(timeout=max(idle, 0.05)):
                     if key.data == "accept":
-                        self._accept(listener, (selector, listener, wake_r, wake_w))
+                        try:
+                            self._accept(listener, (selector, listener, wake_r, wake_w))
+                        except Exception:  # one odd caller must not end the server
+                            pass
                     else:
                         try:
                             wake_r.recv(4096)
@@ -290,6 +293,9 @@ def serve() -> int:
                 return 0
             time.sleep(0.1)
     failed = paths.path(folder, "failed")
+    # Loading ahead runs a caller's templates in this process: a template that loops
+    # is cut short sooner than in a command (workers take their caller's limit).
+    os.environ["LETTERSMITH_TEMPLATE_SECONDS"] = "1"
     try:
         warm()
         import gc

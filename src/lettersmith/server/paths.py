@@ -34,6 +34,8 @@ def idle_seconds() -> float:
 def runtime_dir() -> str | None:
     """A folder only this user can use: ``$XDG_RUNTIME_DIR/lettersmith``, else
     ``$TMPDIR/lettersmith-UID``; None when neither is safe (then no server)."""
+    if not hasattr(os, "getuid"):
+        return None
     uid = os.getuid()
     candidates = []
     if os.environ.get("XDG_RUNTIME_DIR"):

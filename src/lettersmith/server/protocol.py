@@ -38,17 +38,22 @@ class Request:
 
     @classmethod
     def decode(cls, data: bytes) -> "Request":
+        """The request in ``data``; ValueError for anything else."""
         fields = [os.fsdecode(field) for field in data.split(b"\0")]
-        if len(fields) < 3 or fields[0] != VERSION:
+        if len(fields) < 3 or fields[0] != VERSION or fields[1] not in ("run", "stop", "status"):
             raise ValueError("not a request of this version")
         if fields[1] != "run":
             return cls(fields[1])
-        prog, umask, encodings = fields[2], int(fields[3]), tuple(fields[4:10])
-        count = int(fields[10])
+        if len(fields) < 11:
+            raise ValueError("a short request")
+        prog, umask, encodings, count = fields[2], int(fields[3]), tuple(fields[4:10]), int(fields[10])
         argv = tuple(fields[11:11 + count])
-        if len(argv) != count or len(encodings) != 6:
+        if count < 0 or len(argv) != count or not 0 <= umask <= 0o777:
             raise ValueError("a short request")
         return cls("run", prog, umask, encodings, argv, tuple(fields[11 + count:]))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Request) and vars(self) == vars(other)
 
 
 def length(head: bytes) -> int:
