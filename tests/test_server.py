@@ -23,6 +23,7 @@ from typing import Iterator
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from lettersmith.server.daemon import read_all
 from lettersmith.server.protocol import Request
 
 REPO = Path(__file__).resolve().parents[1]
@@ -228,15 +229,7 @@ def test_standard_input_and_a_terminal_are_the_callers(runtime: dict[str, str],
         os.chdir(work)
         os.execve(sys.executable, [sys.executable, "-m", "lettersmith", "merge", *MERGE,
                                    "-o", "m", "--jobs", "1"], env)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_all(fd, 1 << 20)  # a terminal ends with an error once its last writer ends
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, seen
     assert served(runtime) == before + 1

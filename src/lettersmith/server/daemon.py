@@ -218,7 +218,7 @@ class Server:
             except OSError:
                 pass
             conn.close()
-            built = hints.receive(_read_all(hints_r))
+            built = hints.receive(read_all(hints_r))
             os.close(hints_r)
             self._build_ahead(built)
             self.last = time.monotonic()
@@ -258,9 +258,10 @@ def _close(conn: socket.socket, fds: list[int]) -> None:
     conn.close()
 
 
-def _read_all(fd: int) -> bytes:
+def read_all(fd: int, limit: int = 65536) -> bytes:
+    """What ``fd`` gives until its end (or an error), at most about ``limit`` bytes."""
     data = b""
-    while len(data) < 65536:
+    while len(data) < limit:
         try:
             chunk = os.read(fd, 65536)
         except OSError:

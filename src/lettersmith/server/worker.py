@@ -66,6 +66,11 @@ def become_caller(request: Request, fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(entry.split("=", 1) for entry in request.env if "=" in entry)
     sys.argv = list(request.argv)
+    try:  # text files opened without an encoding follow the caller's locale
+        import locale
+        locale.setlocale(locale.LC_CTYPE, "")
+    except Exception:
+        pass
     if "tempfile" in sys.modules:
         sys.modules["tempfile"].tempdir = None  # worked out again from this $TMPDIR
     enc = request.encodings
