@@ -66,8 +66,10 @@ def own(tmp_path: Path) -> Iterator[dict[str, str]]:
 def _stop(env: dict[str, str], folder: Path) -> None:
     lettersmith("server", "stop", cwd=folder, env=env)
     for state in folder.glob("lettersmith/server-*.json"):
-        try:  # never leave a process behind, whatever the test did
-            os.kill(json.loads(state.read_text())["pid"], signal.SIGKILL)
+        try:  # never leave a server behind, whatever the test did
+            pid = json.loads(state.read_text())["pid"]
+            if b"lettersmith.server" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
         except (OSError, ValueError, KeyError):
             pass
 

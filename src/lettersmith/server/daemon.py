@@ -125,11 +125,16 @@ class Server:
                 self._unlink()
 
     def _unlink(self) -> None:
-        """Remove the socket, unless a newer server has put its own there."""
+        """Remove the socket and the state file, unless a newer server has put its own
+        there."""
         try:
             if os.stat(self.where).st_ino == self.inode:
                 os.unlink(self.where)
-        except OSError:
+            state = paths.path(self.folder, "json")
+            with open(state, encoding="utf-8") as handle:
+                if json.load(handle).get("pid") == os.getpid():
+                    os.unlink(state)
+        except (OSError, ValueError):
             pass
 
     def _accept(self, listener: socket.socket, own: tuple) -> None:  # type: ignore[type-arg]
