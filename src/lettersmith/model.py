@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Iterator, Union
 
 # --------------------------------------------------------------------- inlines
@@ -222,21 +223,42 @@ def child_blocks(node: object) -> list[Block] | None:
     return None
 
 
+_KIDS: dict[type, str] = {Para: "inlines", Heading: "inlines", Emph: "children",
+                          Strong: "children", Link: "children", BlockQuote: "blocks",
+                          Div: "blocks", Note: "blocks"}
+_LEAVES = frozenset({Str, Code, LineBreak, Cite, NoteRef})
+
+
 def walk(nodes: list, *, into_notes: bool = True) -> Iterator[object]:
-    """Yield every node below ``nodes`` in reading order (depth first)."""
-    for node in nodes:
-        yield node
-        if isinstance(node, Note) and not into_notes:
-            continue
-        if isinstance(node, ListBlock):
-            for item in node.items:
-                yield from walk(item, into_notes=into_notes)
-            continue
-        kids = child_inlines(node)
-        if kids is None:
-            kids = child_blocks(node)
-        if kids:
-            yield from walk(kids, into_notes=into_notes)
+    """Yield every node below ``nodes`` in reading order (depth first).
+
+    A stack of list iterators, not nested generators: a letter's tree is walked
+    several times per build, and ``yield from`` costs a frame per level per node.
+    Lists are read as the walk reaches them, as a recursive walk reads them."""
+    stack = [iter(nodes)]
+    while stack:
+        for node in stack[-1]:
+            yield node
+            kind = type(node)
+            if kind in _LEAVES or (kind is Note and not into_notes):
+                continue
+            if kind is ListBlock:
+                kids = chain.from_iterable(node.items)  # type: ignore[attr-defined]
+            elif kind in _KIDS:
+                kids = getattr(node, _KIDS[kind])
+            elif isinstance(node, Note) and not into_notes:
+                continue
+            elif isinstance(node, ListBlock):
+                kids = chain.from_iterable(node.items)
+            else:
+                kids = child_inlines(node)
+                if kids is None:
+                    kids = child_blocks(node)
+            if kids:
+                stack.append(iter(kids))
+                break
+        else:
+            stack.pop()
 
 
 def plain_text(nodes: list) -> str:

@@ -10,6 +10,7 @@ Importing ``docx`` costs ~100 ms of CPU, a third of a one-letter build.
 """
 from __future__ import annotations
 
+import copy
 import posixpath
 from typing import Any
 from html import escape
@@ -206,6 +207,26 @@ class Package(Source):
 
         walk(self)
         return found
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Package":
+        """A copy whose parts a letter may change: each part's element copied by lxml,
+        its bytes and relationships' targets shared or remapped (``copy.deepcopy``
+        walking every Python object took a twelfth of a merged letter's time)."""
+        new = object.__new__(Package)
+        memo[id(self)] = new
+        new.parts = {}
+        for name, part in self.parts.items():
+            twin = object.__new__(Part)
+            twin.partname, twin.content_type, twin._blob = name, part.content_type, part._blob
+            twin.element = None if part.element is None else copy.deepcopy(part.element)
+            new.parts[name] = memo[id(part)] = twin
+        for old, twin in [(self, new), *((p, new.parts[n]) for n, p in self.parts.items())]:
+            twin.rels = Rels(old.rels.base)
+            for rid, rel in old.rels.items():
+                target = rel._target if rel.is_external else \
+                    memo.get(id(rel._target)) or copy.deepcopy(rel._target, memo)
+                twin.rels.add_relationship(rel.reltype, target, rid, rel.is_external)
+        return new
 
     def next_partname(self, template: str) -> str:
         """The first ``template % n`` (n from 1) no part has."""
