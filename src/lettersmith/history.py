@@ -186,6 +186,8 @@ def used_items(letter: Any) -> list[tuple[str, str, str]]:
     out: dict[tuple[str, str], str] = {}
     for kind, ids in letter.draft.used.items():
         for item_id in ids:
+            if (kind, item_id) in out:
+                continue  # cited again: the same item, the same hash
             item = letter.library.items.get(item_id)
             if kind == "argument" and item_id in letter.draft.snippets:
                 digest = letter.draft.snippets[item_id].get("hash") or _hash(item_id)

@@ -22,10 +22,10 @@ import pickle
 import re
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
 
 from . import diskcache
 from . import model as m
+from .model import clone
 from .parse import markdown, parse_markdown
 
 _CACHE: OrderedDict[str, list[m.Block]] = OrderedDict()
@@ -74,20 +74,6 @@ def _admit(piece: str) -> bool:
     if len(_SEEN) > 4 * _CACHE_SIZE:
         _SEEN.popitem(last=False)
     return False
-
-
-def clone(value: Any) -> Any:
-    """A deep copy of model nodes (dataclasses, lists, dicts), three times faster than
-    ``copy.deepcopy``: the tree has no cycles and its leaves are immutable."""
-    if isinstance(value, list):
-        return [clone(v) for v in value]
-    if isinstance(value, dict):
-        return {k: clone(v) for k, v in value.items()}
-    if hasattr(value, "__dict__"):
-        new = object.__new__(type(value))
-        new.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
-        return new
-    return value
 
 
 _MAX_ENTRIES = 256  # parsed letters kept on disk; the oldest go first

@@ -7,6 +7,7 @@ import hashlib
 import re
 import sys
 import traceback
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ _HEADING = re.compile(r"^(?: {0,3}(?:>|[-+*]|\d{1,9}[.)]) *(?! ))* {0,3}#{1,6}(\
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
+# Texts whose citations were found and whose headings carry none: (line offset, source
+# ids) of each citation.  Bounded, so a long merge's memory stays flat.
+_CHECKED: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
+_CHECKED_SIZE = 256
 _BAD_CHARS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -202,13 +207,26 @@ class Renderer:
     # ---------------------------------------------------------------- blocks
 
     def _check_cites(self, markdown: str, filename: str, first_line: int, draft: Draft) -> None:
-        """Every @id in a block must be a source: name the block's own file and line."""
-        for start, items in cite_spans(markdown):
-            line = first_line + markdown.count("\n", 0, start)
-            for source_id in cite_ids(items):
-                source = self.library.get("source", source_id, file=filename, line=line)
+        """Every @id in a block must be a source: name the block's own file and line.
+
+        A text checked before (a merge renders the same blocks for every letter)
+        reuses its citations' lines and ids and needs no heading check again."""
+        known = _CHECKED.get(markdown)
+        cited = known if known is not None else [
+            (markdown.count("\n", 0, start), cite_ids(items))
+            for start, items in cite_spans(markdown)]
+        for offset, ids in cited:
+            for source_id in ids:
+                source = self.library.get("source", source_id, file=filename,
+                                          line=first_line + offset)
                 draft.used.setdefault("source", []).append(source.id)
+        if known is not None:
+            _CHECKED.move_to_end(markdown)
+            return
         self._refuse_heading_notes(markdown, filename, first_line)
+        _CHECKED[markdown] = cited
+        if len(_CHECKED) > _CHECKED_SIZE:
+            _CHECKED.popitem(last=False)
 
     @staticmethod
     def _refuse_heading_notes(markdown: str, filename: str, first_line: int) -> None:

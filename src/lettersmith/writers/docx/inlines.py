@@ -26,11 +26,13 @@ class Fmt:
     link: bool = False
 
 
-def run_props(fmt: Fmt, ctx: Ctx) -> etree._Element | None:
-    """The ``w:rPr`` for a formatting state, or None for plain text."""
+def _run(fmt: Fmt, ctx: Ctx, parent: etree._Element | None = None) -> etree._Element:
+    """A new ``w:r`` (the last child of ``parent`` when given) with the ``w:rPr`` of a
+    formatting state (none for plain text)."""
+    r = el("w:r") if parent is None else sub(parent, "w:r")
     if not (fmt.bold or fmt.italic or fmt.code or fmt.link):
-        return None
-    rpr = el("w:rPr")
+        return r
+    rpr = sub(r, "w:rPr")
     if fmt.link:
         sub(rpr, "w:rStyle", {"w:val": ctx.styles.id("Hyperlink")})
     elif fmt.code:
@@ -41,15 +43,22 @@ def run_props(fmt: Fmt, ctx: Ctx) -> etree._Element | None:
     if fmt.italic:
         sub(rpr, "w:i")
         sub(rpr, "w:iCs")
-    return rpr
+    return r
 
 
-def text_run(text: str, fmt: Fmt, ctx: Ctx) -> etree._Element:
-    """One run; tabs become ``w:tab`` and vertical tabs (Word's line break) ``w:br``."""
-    r = el("w:r")
-    rpr = run_props(fmt, ctx)
-    if rpr is not None:
-        r.append(rpr)
+_SPECIAL = ("\x0b", "\t", "\u2011")
+
+
+def text_run(text: str, fmt: Fmt, ctx: Ctx, parent: etree._Element | None = None
+             ) -> etree._Element:
+    """One run (the last child of ``parent`` when given); tabs become ``w:tab`` and
+    vertical tabs (Word's line break) ``w:br``."""
+    r = _run(fmt, ctx, parent)
+    if not any(c in text for c in _SPECIAL):  # most runs: one piece of text
+        text = clean_text(text)
+        if text:
+            text_el(text, parent=r)
+        return r
     for i, line in enumerate(text.split("\x0b")):
         if i:
             sub(r, "w:br")
@@ -60,20 +69,17 @@ def text_run(text: str, fmt: Fmt, ctx: Ctx) -> etree._Element:
                 if k:
                     sub(r, "w:noBreakHyphen")  # a phone number's hyphen (typography.py)
                 if part:
-                    r.append(text_el(part))
+                    text_el(part, parent=r)
     return r
 
 
 def _field_run(ctx: Ctx, fmt: Fmt, kind: str | None = None, instr: str | None = None
                ) -> etree._Element:
-    r = el("w:r")
-    rpr = run_props(fmt, ctx)
-    if rpr is not None:
-        r.append(rpr)
+    r = _run(fmt, ctx)
     if kind:
         sub(r, "w:fldChar", {"w:fldCharType": kind})
     if instr:
-        r.append(text_el(instr, "w:instrText"))
+        text_el(instr, "w:instrText", parent=r)
     return r
 
 
@@ -109,13 +115,13 @@ def write_inlines(inlines: list[Inline], parent: etree._Element, ctx: Ctx, part:
     for node in inlines:
         if isinstance(node, Str):
             if node.text:
-                parent.append(text_run(node.text, fmt, ctx))
+                text_run(node.text, fmt, ctx, parent)
         elif isinstance(node, Emph):
             write_inlines(node.children, parent, ctx, part, replace(fmt, italic=not fmt.italic))
         elif isinstance(node, Strong):
             write_inlines(node.children, parent, ctx, part, replace(fmt, bold=True))
         elif isinstance(node, Code):
-            parent.append(text_run(node.text, replace(fmt, code=True), ctx))
+            text_run(node.text, replace(fmt, code=True), ctx, parent)
         elif isinstance(node, LineBreak):
             r = sub(parent, "w:r")
             sub(r, "w:br")

@@ -80,9 +80,20 @@ _qn = qn
 
 def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None
         ) -> etree._Element:
-    """Append a new child element to ``parent`` and return it."""
-    child = el(tag, attrs)
-    parent.append(child)
+    """Append a new child element to ``parent`` and return it.
+
+    Made in the parent's document when the parent already declares the tag's prefix
+    (the same bytes as a new element appended, without making and merging a document
+    per element); else made alone and appended."""
+    clark, nsmap = _tag(tag)
+    child = etree.SubElement(parent, clark)
+    if child.prefix not in nsmap:
+        parent.remove(child)
+        child = el(tag)
+        parent.append(child)
+    if attrs:
+        for key, value in attrs.items():
+            child.set(_qn(key), value)
     return child
 
 
@@ -94,9 +105,11 @@ def clean_text(text: str) -> str:
     return _BAD_CHARS.sub("", text)
 
 
-def text_el(text: str, tag: str = "w:t") -> etree._Element:
-    """A ``w:t`` (or ``w:instrText``) keeping leading/trailing spaces."""
-    t = el(tag)
+def text_el(text: str, tag: str = "w:t", parent: etree._Element | None = None
+            ) -> etree._Element:
+    """A ``w:t`` (or ``w:instrText``) keeping leading/trailing spaces (the last child
+    of ``parent`` when given)."""
+    t = el(tag) if parent is None else sub(parent, tag)
     t.text = text
     if text[:1].isspace() or text[-1:].isspace():
         t.set(XML_SPACE, "preserve")

@@ -11,6 +11,7 @@ Importing ``docx`` costs ~100 ms of CPU, a third of a one-letter build.
 from __future__ import annotations
 
 import copy
+import functools
 import posixpath
 from typing import Any
 from html import escape
@@ -69,7 +70,13 @@ class Rel:
         if isinstance(self._target, str):
             return self._target
         name = self._target.partname
-        return name[1:] if self._base == "/" else posixpath.relpath(name, self._base)
+        return name[1:] if self._base == "/" else _relpath(name, self._base)
+
+
+@functools.lru_cache(maxsize=256)
+def _relpath(name: str, base: str) -> str:
+    """``posixpath.relpath``, worked out once per pair (every letter has the same parts)."""
+    return posixpath.relpath(name, base)
 
 
 class Rels(dict):
