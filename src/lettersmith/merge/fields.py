@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LettersmithError, suggest
-from .table import UNMATCHED, Row, Table, column_named, norm, slug
+from .table import UNMATCHED, Row, Table, column_named, find_column, norm, slug
 
 # field -> header synonyms (compared by ``norm``), most specific first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -166,10 +166,8 @@ def file_stem(pattern: str, row: Row, to: dict[str, Any], table: Table) -> str:
     """``{state}-{county}`` filled from the row, made safe for a file name."""
     def value(match: re.Match[str]) -> str:
         key = match.group(1)
-        try:
-            return row.cells.get(column_named(table, key), "")
-        except LettersmithError:
-            return str(to.get(key, ""))
+        column = find_column(tuple(table.columns), key)
+        return row.cells.get(column, "") if column is not None else str(to.get(key, ""))
 
     text = _FIELD.sub(value, pattern)
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-_").lower()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,11 +241,21 @@ def join(table: Table, other: Table, on: str | None) -> Table:
 UNMATCHED = "\0unmatched"  # a cell key no header can have: the row found no join partner
 
 
-def column_named(table: Table, name: str) -> str:
-    """The header of ``table`` matching ``name`` (ignoring case, spaces, punctuation)."""
-    for column in table.columns:
+@functools.lru_cache(maxsize=256)
+def find_column(columns: tuple[str, ...], name: str) -> str | None:
+    """The header among ``columns`` matching ``name`` (ignoring case, spaces,
+    punctuation), or None; kept, since a merge asks it again for every row."""
+    for column in columns:
         if norm(column) == norm(name) or slug(column) == name:
             return column
+    return None
+
+
+def column_named(table: Table, name: str) -> str:
+    """The header of ``table`` matching ``name`` (ignoring case, spaces, punctuation)."""
+    found = find_column(tuple(table.columns), name)
+    if found is not None:
+        return found
     raise LettersmithError(f"no column {name!r}", file=table.source,
                            hint=suggest(name, table.columns) or "columns: " + ", ".join(table.columns))
 

@@ -26,7 +26,7 @@ from .package import (docx_was_edited, finalize, letter_datetime, package_entrie
                       set_core_properties)
 from .ooxml import qn
 from .styles import StyleMap
-from .word import RT_STYLES, body_of, xml_of
+from .word import body_of, styles_to_read
 
 __all__ = ["render_docx", "docx_was_edited", "DEFAULT_LETTERHEAD"]
 
@@ -40,7 +40,7 @@ def render_docx(doc: Document, *, letterhead: Path | None = None, review: bool =
     package through python-docx (as ``review`` does): the same bytes, more imports.
     """
     word = open_letterhead(letterhead, python_docx=python_docx or review)
-    styles = StyleMap(xml_of(word, RT_STYLES))
+    styles = StyleMap(*styles_to_read(word))
     ctx = Ctx(word=word, styles=styles,
               notes=NotesWriter(word, doc.note_settings.placement),
               numbering=Numbering(word), referenced=referenced_notes(doc))

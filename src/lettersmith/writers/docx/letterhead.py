@@ -137,6 +137,7 @@ def _lite(path: str, mtime_ns: int, size: int) -> LiteWord | None:
         return None  # python-docx reads it, or says why it cannot
     if word is not None:
         _empty_body(word.part.element.find(qn("w:body")))
+        word.package.freeze()  # only ever copied (open_letterhead)
     return word
 
 

@@ -141,17 +141,43 @@ class Source:
 class Part(Source):
     """A part: its name, content type, and bytes or (for Word's XML parts) element."""
 
+    _template: "Part | None" = None  # a letterhead's part this one is a copy of, until written
+    _frozen = False  # a cached letterhead's part: never changed, only copied
+    _frozen_blob: bytes | None = None
+
     def __init__(self, partname: str, content_type: str, blob: bytes = b"",
                  element: etree._Element | None = None) -> None:
         self.partname, self.content_type = partname, content_type
         super().__init__()
-        self._blob, self.element = blob, element
+        self._blob, self._element = blob, element
+
+    @property
+    def element(self) -> etree._Element | None:
+        """The part's XML to read and change (a letterhead's part is copied on first use)."""
+        if self._template is not None:
+            self._element, self._template = copy.deepcopy(self._template._element), None
+        return self._element
+
+    @element.setter
+    def element(self, value: etree._Element | None) -> None:
+        self._element, self._template = value, None
+
+    def peek(self) -> etree._Element | None:
+        """The part's XML, only to read: a letterhead's part is not copied for it."""
+        return self._template._element if self._template is not None else self._element
 
     @property
     def blob(self) -> bytes:
-        if self.element is not None:
-            return etree.tostring(self.element, encoding="UTF-8", standalone=True)
-        return self._blob
+        if self._template is not None:  # never changed: the letterhead's bytes, made once
+            return self._template.blob
+        if self._element is None:
+            return self._blob
+        if self._frozen:
+            if self._frozen_blob is None:
+                self._frozen_blob = etree.tostring(self._element, encoding="UTF-8",
+                                                   standalone=True)
+            return self._frozen_blob
+        return etree.tostring(self._element, encoding="UTF-8", standalone=True)
 
 
 def _rel_entries(xml: bytes | None) -> list[tuple[str, str, str, bool]]:
@@ -215,9 +241,16 @@ class Package(Source):
         walk(self)
         return found
 
+    def freeze(self) -> None:
+        """Mark every part as never to be changed (a cached letterhead): copies of the
+        package copy a part's XML only when a letter first asks for it, and a part no
+        letter changes (styles, footers) is serialized once."""
+        for part in self.parts.values():
+            part._frozen = True
+
     def __deepcopy__(self, memo: dict[int, Any]) -> "Package":
-        """A copy whose parts a letter may change: each part's element copied by lxml,
-        its bytes and relationships' targets shared or remapped (``copy.deepcopy``
+        """A copy whose parts a letter may change: XML parts copied by lxml (a frozen
+        package's on first use), bytes shared, relationships remapped (``copy.deepcopy``
         walking every Python object took a twelfth of a merged letter's time)."""
         new = object.__new__(Package)
         memo[id(self)] = new
@@ -225,7 +258,11 @@ class Package(Source):
         for name, part in self.parts.items():
             twin = object.__new__(Part)
             twin.partname, twin.content_type, twin._blob = name, part.content_type, part._blob
-            twin.element = None if part.element is None else copy.deepcopy(part.element)
+            template = part if part._frozen else part._template
+            if template is not None and template._element is not None:
+                twin._element, twin._template = None, template
+            else:
+                twin._element = None if part._element is None else copy.deepcopy(part._element)
             new.parts[name] = memo[id(part)] = twin
         for old, twin in [(self, new), *((p, new.parts[n]) for n, p in self.parts.items())]:
             twin.rels = Rels(old.rels.base)

@@ -7,6 +7,7 @@ definitions give the shipped letterheads their look (``tools/make_letterheads.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from .ooxml import qn
 from .opc import parse_xml
@@ -117,20 +118,40 @@ DEFS: dict[str, StyleDef] = {d.name.lower(): d for d in [
 ]}
 
 
+_INDEX: dict[int, tuple[etree._Element, dict[str, str], set[str]]] = {}
+
+
 class StyleMap:
     """Resolves the writer's style names to style ids of one styles part."""
 
-    def __init__(self, styles: etree._Element) -> None:
-        self._styles = styles
-        self._by_name: dict[str, str] = {}
-        self._ids: set[str] = set()
+    def __init__(self, styles: etree._Element,
+                 writable: Callable[[], etree._Element] | None = None,
+                 shared: bool = False) -> None:
+        """``styles`` is read; ``writable`` gives the element to add styles to (by default
+        ``styles``).  A ``shared`` element (a cached letterhead's, never changed) is
+        indexed once per process."""
+        self._writable = writable or (lambda: styles)
         self._resolved: dict[str, str] = {}
-        for style in styles.iterfind(qn("w:style")):
-            sid = style.get(qn("w:styleId"), "")
-            self._ids.add(sid)
-            name = style.find(qn("w:name"))
-            if name is not None:
-                self._by_name[name.get(qn("w:val"), "").lower()] = sid
+        known = _INDEX.get(id(styles)) if shared else None
+        if known is None:
+            by_name, ids = {}, set()
+            for style in styles.iterfind(qn("w:style")):
+                sid = style.get(qn("w:styleId"), "")
+                ids.add(sid)
+                name = style.find(qn("w:name"))
+                if name is not None:
+                    by_name[name.get(qn("w:val"), "").lower()] = sid
+            known = (styles, by_name, ids)
+            if shared:
+                if len(_INDEX) >= 8:
+                    _INDEX.clear()
+                _INDEX[id(styles)] = known  # holds the element: its id is never reused
+        self._by_name: dict[str, str] = dict(known[1])
+        self._ids: set[str] = set(known[2])
+
+    @property
+    def _styles(self) -> etree._Element:
+        return self._writable()
 
     def has(self, name: str) -> bool:
         """Whether the styles part defines ``name`` (by name or id)."""

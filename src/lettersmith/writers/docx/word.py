@@ -10,7 +10,7 @@ it.  A ``build --review`` still uses python-docx (its comments API).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 from lxml import etree
 
@@ -139,5 +139,15 @@ def new_part(word: Any, partname: str, content_type: str, blob: bytes = b"",
 
 def is_xml_part(part: Any) -> bool:
     """True for a part held as parsed XML (python-docx's ``XmlPart``)."""
-    return getattr(part, "element", None) is not None if isinstance(part, opc.Part) \
-        else hasattr(part, "_element")
+    return part.peek() is not None if isinstance(part, opc.Part) else hasattr(part, "_element")
+
+
+def styles_to_read(word: Any) -> tuple[etree._Element, Callable[[], etree._Element], bool]:
+    """The styles part's XML to read, a function giving it to change, and whether the
+    XML read is a cached letterhead's (never changed): most letters only read the
+    styles, which are then neither copied nor serialized again."""
+    if is_lite(word):
+        part = word.part.part_related_by(RT_STYLES)
+        return part.peek(), lambda: part.element, part.peek() is not part._element
+    element = xml_of(word, RT_STYLES)
+    return element, lambda: element, False
