@@ -3,32 +3,32 @@ has written before.
 
 Most parts of a letter (styles, theme, fonts, headers and footers of the
 letterhead) are the same for every letter of a merge; deflating them again for
-each letter was a tenth of the time.  The cache is keyed by the part's bytes,
-so a changed part is always compressed afresh.
+each letter was a tenth of the time.  The cache is keyed by the part's bytes
+(Python's own hash of them, kept on a bytes object: a letterhead part serialized
+once is not even hashed again), so a changed part is always compressed afresh.
 """
 from __future__ import annotations
 
-import hashlib
 import struct
 import zlib
 from collections import OrderedDict
 
 _CACHE: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
 _CACHE_SIZE = 64  # parts; enough for a few letterheads, bounded so memory stays flat
-_SEEN: OrderedDict[bytes, None] = OrderedDict()  # parts deflated once: kept when seen again
+_SEEN: OrderedDict[int, None] = OrderedDict()  # hashes of parts deflated once: kept when seen again
 
 
 def _deflate(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, raw deflate) of ``data``, from the cache when seen before."""
-    key = hashlib.sha1(data).digest()
-    hit = _CACHE.get(key)
+    hit = _CACHE.get(data)
     if hit is not None:
-        _CACHE.move_to_end(key)
+        _CACHE.move_to_end(data)
         return hit
     comp = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     value = (zlib.crc32(data), comp.compress(data) + comp.flush())
+    key = hash(data)
     if key in _SEEN:  # a part that recurs (styles, theme...), not one letter's text
-        _CACHE[key] = value
+        _CACHE[data] = value
         if len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     else:
