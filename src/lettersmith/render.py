@@ -317,7 +317,12 @@ class Renderer:
     # ---------------------------------------------------------------- letter
 
     def render(self, brief: Brief) -> Draft:
-        """The whole letter as Markdown."""
+        """The whole letter as Markdown, every template of it under one watchdog (arming
+        one per template, a dozen a letter, was a twentieth of a merged letter's CPU)."""
+        with watchdog():
+            return self._render_letter(brief)
+
+    def _render_letter(self, brief: Brief) -> Draft:
         recipient = self._recipient(brief)
         signatories = resolve_signatories(brief, self.library)
         draft = Draft("", recipient, signatories)

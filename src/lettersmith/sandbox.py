@@ -10,8 +10,8 @@ Jinja's own sandbox stops a template reaching Python internals; it does not stop
 * calls and filters refuse sizes beyond :data:`MAX_TEXT` (``center(10**9)``,
   ``ljust``, ``join`` of a huge list ...), and ``~`` joins and the whole output
   are measured before they are built;
-* a watchdog (an interval timer) ends a render that runs longer than
-  :func:`max_seconds` or grows the process by more than :data:`MAX_MEMORY`;
+* a watchdog (an interval timer; one for a whole letter) ends a render that runs
+  longer than :func:`max_seconds` or grows the process by more than :data:`MAX_MEMORY`;
   deep recursion ends in Python's RecursionError.  All of these become
   :class:`TemplateTooCostly`, a LettersmithError naming the template.
 """
