@@ -52,6 +52,8 @@ def _add_one(text: str, mark: str) -> str:
 def tidy(text: str) -> str:
     """Fix doubled marks at a closing quotation mark in running text:
     ``fell.”.`` -> ``fell.”``, ``fell.”,`` -> ``fell,”``, ``police?”,`` -> ``police?”``."""
+    if "\u201d" not in text and '"' not in text:
+        return text  # no closing quotation mark: nothing to fix (most of a letter's text)
     return _DOUBLED.sub(lambda g: _add_one(g.group(1) + g.group(2), g.group(3)), text)
 
 

@@ -46,15 +46,12 @@ def _run(fmt: Fmt, ctx: Ctx, parent: etree._Element | None = None) -> etree._Ele
     return r
 
 
-_SPECIAL = ("\x0b", "\t", "\u2011")
-
-
 def text_run(text: str, fmt: Fmt, ctx: Ctx, parent: etree._Element | None = None
              ) -> etree._Element:
     """One run (the last child of ``parent`` when given); tabs become ``w:tab`` and
     vertical tabs (Word's line break) ``w:br``."""
     r = _run(fmt, ctx, parent)
-    if not any(c in text for c in _SPECIAL):  # most runs: one piece of text
+    if "\x0b" not in text and "\t" not in text and "\u2011" not in text:  # most runs
         text = clean_text(text)
         if text:
             text_el(text, parent=r)

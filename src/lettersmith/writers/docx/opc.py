@@ -294,15 +294,21 @@ class Package(Source):
 
 def content_types_xml(parts: list[Part]) -> bytes:
     """``[Content_Types].xml`` as python-docx writes it (sorted defaults, overrides)."""
+    return _content_types(tuple((part.partname, part.content_type) for part in parts))
+
+
+@functools.lru_cache(maxsize=64)
+def _content_types(parts: tuple[tuple[str, str], ...]) -> bytes:
+    """The part for (name, content type) pairs: the same for every letter of a merge."""
     defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml",
                 "xml": "application/xml"}
     overrides: dict[str, str] = {}
-    for part in parts:
-        ext = posixpath.splitext(part.partname)[1][1:]
-        if (ext.lower(), part.content_type) in DEFAULT_TYPES:
-            defaults[ext.lower()] = part.content_type
+    for partname, content_type in parts:
+        ext = posixpath.splitext(partname)[1][1:]
+        if (ext.lower(), content_type) in DEFAULT_TYPES:
+            defaults[ext.lower()] = content_type
         else:
-            overrides[part.partname] = part.content_type
+            overrides[partname] = content_type
     body = "".join(f'<Default Extension="{escape(k)}" ContentType="{escape(v)}"/>'
                    for k, v in sorted(defaults.items()))
     body += "".join(f'<Override PartName="{escape(k)}" ContentType="{escape(v)}"/>'
