@@ -13,6 +13,7 @@ from .library import Library, load_library
 from .parse_cache import parse_letter
 from .render import Draft, Renderer
 from .review.record import make_record
+from .safefiles import resolved
 
 
 @dataclass
@@ -78,7 +79,7 @@ def document_from(draft: Draft, brief: Brief, library: Library) -> m.Document:
             div.attrs.update(draft.snippets.get(div.attrs.get("id", ""), {}))
             cited = [s for n in m.walk(div.blocks) if isinstance(n, m.Note) for s in n.sources]
             div.attrs["sources"] = ",".join(dict.fromkeys(cited))
-    doc.meta["record"] = make_record(doc, draft.blocks, str(Path(brief.path).resolve()),
+    doc.meta["record"] = make_record(doc, draft.blocks, resolved(brief.path),
                                      library, draft.used)
     return doc
 

@@ -11,7 +11,6 @@ later migrations build on.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -21,6 +20,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .safefiles import resolved
 
 SCHEMA_VERSION = 3
 # Each entry brings the database from version N-1 to N; a new column or table
@@ -219,21 +220,15 @@ def letter_record(letter: Any, paths: list[Path], merge_id: str = "") -> Record:
     to = brief.get("to")
     items = sorted(used_items(letter))
     row = {
-        "brief": _absolute(str(brief.path)), "letter_date": brief.date.isoformat(),
+        "brief": resolved(str(brief.path)), "letter_date": brief.date.isoformat(),
         "recipient_id": to if isinstance(to, str) else "",
         "recipient": str(letter.draft.recipient.get("name", "")),
         "subject": str(brief.get("subject") or ""),
     }
     fingerprint = _hash(json.dumps([row, items]))
     row["merge_id"] = merge_id
-    outputs = [str(Path(_absolute(str(Path(p).parent))) / Path(p).name) for p in paths]
+    outputs = [str(Path(resolved(str(Path(p).parent))) / Path(p).name) for p in paths]
     return Record(row, items, outputs, fingerprint)
-
-
-@functools.lru_cache(maxsize=64)
-def _absolute(path: str) -> str:
-    """``path`` resolved (a merge asks for the same brief and folder a thousand times)."""
-    return str(Path(path).resolve())
 
 
 def record_build(letter: Any, paths: list[Path]) -> None:

@@ -18,6 +18,17 @@ MAX_TEXT = 4 * 1024 * 1024  # a library file or template larger than this is not
 MAX_BINARY = 64 * 1024 * 1024  # a letterhead or a .docx to ingest
 
 
+def resolved(path: str | Path) -> str:
+    """``path`` made absolute with symlinks resolved, worked out once per process and
+    working folder (a merge asks for the same brief and folders a thousand times)."""
+    return _resolved(os.getcwd(), str(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(cwd: str, path: str) -> str:
+    return str(Path(cwd, path).resolve())
+
+
 @functools.lru_cache(maxsize=64)
 def _real_root(root: str) -> str:
     return os.path.join(os.path.realpath(root), "")

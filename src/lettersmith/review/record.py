@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lettersmith import model as m
 from lettersmith.errors import LettersmithError
+from lettersmith.safefiles import resolved
 
 from .model import BuildRecord, RecordBlock, RecordNote
 
@@ -92,7 +93,7 @@ def make_record(doc: m.Document, blocks: list[dict[str, Any]], brief_path: str,
                 library: Library, used: dict[str, list[str]]) -> BuildRecord:
     """The record of a numbered document; ``blocks`` is ``Draft.blocks``."""
     divs = {d.attrs["n"]: d for d in body_divs(doc.blocks)}
-    record = BuildRecord(version=RECORD_VERSION, brief=brief_path, library=str(library.root.resolve()),
+    record = BuildRecord(version=RECORD_VERSION, brief=brief_path, library=resolved(library.root),
                          built=str(doc.meta.get("date") or ""))
     for info in blocks:
         div = divs.get(str(info["item"]))
