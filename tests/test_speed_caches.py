@@ -138,3 +138,28 @@ def test_a_cache_that_cannot_be_written_is_ignored(tmp_path: Path, monkeypatch) 
     text = "A paragraph.[@a]\n\nAnother.\n"
     assert parse_cache.parse_letter(text) == parse_markdown(text)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_copied_notes_and_shared_parts_give_the_bytes_written_afresh() -> None:
+    """Notes copied from an earlier letter (with their styles and links asked for again,
+    or written afresh when the links came out otherwise), and letterhead parts shared
+    until written, give the bytes of a letter written with every cache empty."""
+    from lettersmith.output import render
+    from lettersmith.writers.docx import notes, styles, zipout
+
+    def empty() -> None:
+        notes._WRITTEN.clear()
+        styles._INDEX.clear()
+        zipout._CACHE.clear()
+
+    briefs = sorted(Path(__file__).parents[1].glob("examples/briefs/*.yaml"))
+    letters = [(build_letter(brief).doc, head) for brief in briefs
+               for head in (None, "example-org")]
+    fresh = []
+    for doc, head in letters:
+        empty()
+        fresh.append(render(doc, "docx", letterhead=head))
+    for doc, head in letters + letters[::-1]:  # every note written, in another order
+        render(doc, "docx", letterhead=head)
+    assert notes._WRITTEN
+    assert [render(doc, "docx", letterhead=head) for doc, head in letters] == fresh

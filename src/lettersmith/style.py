@@ -7,7 +7,6 @@ Every function returns model inlines, so every writer gets the same text.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from typing import Any
 
 from . import model as m
@@ -181,26 +180,11 @@ def _i(text: str) -> list[m.Inline]:
     return [m.Emph([m.Str(text)])] if text else []
 
 
-_FULL_FORMS: OrderedDict[tuple[str, str], list[m.Inline]] = OrderedDict()
-_FULL_FORMS_SIZE = 256  # bounded: a merge cites the same few sources in every letter
-
-
 def full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:
-    """The first, complete citation of a source, then "[*hereinafter* Name]" if it has one.
-
-    Kept by the source's fields as written (``repr``: YAML's plain values) and the
-    pin, and copied out (the citation pass edits its inlines)."""
-    key = (repr(source), locator)
-    made = _FULL_FORMS.get(key)
-    if made is None:
-        named = hereinafter(source)
-        later = [m.Str(" ["), m.Emph([m.Str("hereinafter")]), m.Str(" ")] + named + [m.Str("]")]
-        made = _FULL_FORMS[key] = _full_form(source, locator) + (later if named else [])
-        if len(_FULL_FORMS) > _FULL_FORMS_SIZE:
-            _FULL_FORMS.popitem(last=False)
-    else:
-        _FULL_FORMS.move_to_end(key)
-    return m.clone(made)
+    """The first, complete citation of a source, then "[*hereinafter* Name]" if it has one."""
+    named = hereinafter(source)
+    later = [m.Str(" ["), m.Emph([m.Str("hereinafter")]), m.Str(" ")] + named + [m.Str("]")]
+    return _full_form(source, locator) + (later if named else [])
 
 
 def _full_form(source: dict[str, Any], locator: str = "") -> list[m.Inline]:

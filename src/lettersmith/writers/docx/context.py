@@ -46,6 +46,7 @@ class Ctx:
     column_groups: list[ColumnGroup] = field(default_factory=list)
     links: dict[int, dict[str, str]] = field(default_factory=dict)  # id(part) -> url -> rId
     next_rid: dict[int, int] = field(default_factory=dict)  # id(part) -> last rId number
+    link_trace: list[tuple[str, str]] | None = None  # (url, rId) of each link, when kept
 
 
 def referenced_notes(doc: Document) -> set[int]:

@@ -156,6 +156,8 @@ def link_rid(ctx: Ctx, part: Part, url: str) -> str:
         ctx.next_rid[id(part)] = number
         rid = known[url] = f"rId{number}"
         part.rels.add_relationship(RT_HYPERLINK, url, rid, is_external=True)
+    if ctx.link_trace is not None:
+        ctx.link_trace.append((url, rid))
     return rid
 
 

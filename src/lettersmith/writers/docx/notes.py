@@ -7,11 +7,15 @@ first run is the ``w:footnoteRef`` mark; the number format goes in every
 """
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from lettersmith.model import Note
+from lettersmith.model import ListBlock, Note, walk
+
+from .inlines import link_rid
 
 from .ooxml import (SECTPR_ORDER, SETTINGS_AFTER_NOTEPR, el, insert_ordered, ppr_of, qn, sub,
                     text_el)
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
     from .context import Ctx
+    from .styles import StyleMap
 
 NUM_FMT = {"arabic": "decimal", "lower-roman": "lowerRoman", "upper-roman": "upperRoman"}
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
@@ -106,13 +111,45 @@ class NotesWriter:
         return r
 
     def add(self, note: Note, ctx: Ctx) -> int:
-        """Write ``note`` into the part and return its id (its number when free)."""
-        from .blocks import write_note_blocks
+        """Write ``note`` into the part and return its id (its number when free).
 
+        A note written before in this process with the same id and content (a merge
+        writes the same notes into every letter) is copied from its first writing,
+        after asking for the same styles and links again, in the same order, so the
+        styles and relationships parts come out the same; a note with a list (its
+        numbering is the letter's) is always written afresh."""
         note_id = note.number if note.number > 0 else 1
         while note_id in self._taken:
             note_id += 1
         self._taken.add(note_id)
+        key = None if any(isinstance(n, ListBlock) for n in walk(note.blocks)) \
+            else (self.kind, note_id, repr(note.blocks))
+        known = _WRITTEN.get(key) if key is not None else None
+        if known is not None:
+            written, names, links = known
+            for name in names:
+                ctx.styles.id(name)
+            if all(link_rid(ctx, self.part, url) == rid for url, rid in links):
+                _WRITTEN.move_to_end(key)
+                self.root.append(copy.deepcopy(written))
+                return note_id
+        styles, ctx.styles = ctx.styles, _StyleTrace(ctx.styles)  # type: ignore[assignment]
+        ctx.link_trace = []
+        try:
+            elm = self._write(note, note_id, ctx)
+            names, links = ctx.styles.names, ctx.link_trace  # type: ignore[attr-defined]
+        finally:
+            ctx.styles, ctx.link_trace = styles, None
+        if key is not None:
+            _WRITTEN[key] = (copy.deepcopy(elm), tuple(names), tuple(links))
+            if len(_WRITTEN) > _WRITTEN_SIZE:
+                _WRITTEN.popitem(last=False)
+        self.root.append(elm)
+        return note_id
+
+    def _write(self, note: Note, note_id: int, ctx: Ctx) -> etree._Element:
+        from .blocks import write_note_blocks
+
         elm = el(f"w:{self.kind}", {"w:id": str(note_id)})
         paras = write_note_blocks(note.blocks, ctx, self.part, ctx.styles.id(self.text_style))
         if not paras:
@@ -129,8 +166,28 @@ class NotesWriter:
         first.insert(index, mark)
         first.insert(index + 1, space)
         elm.extend(paras)
-        self.root.append(elm)
-        return note_id
+        return elm
+
+
+class _StyleTrace:
+    """A letter's style map that also lists the style names asked for, in order."""
+
+    def __init__(self, styles: StyleMap) -> None:
+        self._styles = styles
+        self.names: list[str] = []
+
+    def id(self, name: str) -> str:
+        self.names.append(name)
+        return self._styles.id(name)
+
+    def __getattr__(self, name: str):  # has(), replace(): as the style map
+        return getattr(self._styles, name)
+
+
+# Notes written in this process: (kind, id, content) -> (element, style names, links).
+_WRITTEN: OrderedDict[tuple[str, int, str], tuple[etree._Element, tuple[str, ...],
+                                                   tuple[tuple[str, str], ...]]] = OrderedDict()
+_WRITTEN_SIZE = 256  # bounded, so a long merge's memory stays flat
 
 
 def set_number_format(word: WordDocument, placement: str, numbering: str) -> None:
