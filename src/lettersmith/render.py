@@ -7,7 +7,6 @@ import hashlib
 import re
 import sys
 import traceback
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,51 +17,13 @@ from .brief import Block, Brief
 from .errors import LetterWarning, LettersmithError, suggest
 from .jinja_cache import bytecode_cache, compile_code
 from .library import FIELDS, ID_RE, Item, Library
-from .parse import cite_ids, cite_spans
 from .sandbox import LimitedSandbox, SafeFileLoader, watchdog
 from .signers import Signatories, resolve_signatories
 from .style import MONTHS
+from .textcheck import (clean_text, find_citations, known_citations, no_layout_fence,
+                        refuse_heading_notes, remember_citations)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-_HEADING = re.compile(r"^(?: {0,3}(?:>|[-+*]|\d{1,9}[.)]) *(?! ))* {0,3}#{1,6}(\s|$)")
-_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
-
-
-# Texts whose citations were found and whose headings carry none: (line offset, source
-# ids) of each citation.  Bounded, so a long merge's memory stays flat.
-_CHECKED: OrderedDict[str, list[tuple[int, list[str]]]] = OrderedDict()
-_CHECKED_SIZE = 256
-_BAD_CHARS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-
-
-def clean_text(text: str, filename: str, first_line: int) -> str:
-    """Text Word can hold: a manual line break (\\x0b) becomes a line break; other
-    control characters are an error naming where they are."""
-    text = text.replace("\x0b", "\\\n")
-    bad = _BAD_CHARS.search(text)
-    if bad:
-        line = first_line + text.count("\n", 0, bad.start())
-        raise LettersmithError(
-            f"the text holds the control character U+{ord(bad.group()):04X}, which a letter "
-            "cannot contain", file=filename, line=line,
-            hint="delete it (it often comes from copying out of a PDF or an old Word file)")
-    return text
-
-
-_FENCE = re.compile(r"^ {0,3}:{3,}", re.M)
-
-
-def no_layout_fence(text: str, filename: str, first_line: int) -> str:
-    """Body text may not open or close the letter's layout containers (``::: signatures``
-    and the like come only from templates, which also decide their attributes)."""
-    fence = _FENCE.search(text)
-    if fence:
-        line = first_line + text.count("\n", 0, fence.start())
-        raise LettersmithError(
-            "a line starting with ':::' would open a layout part of the letter; only "
-            "templates may do that", file=filename, line=line,
-            hint="remove the ':::' line (or write it as \\::: to print the colons)")
-    return text
 
 
 def md_escape(text: Any) -> str:
@@ -211,35 +172,16 @@ class Renderer:
 
         A text checked before (a merge renders the same blocks for every letter)
         reuses its citations' lines and ids and needs no heading check again."""
-        known = _CHECKED.get(markdown)
-        cited = known if known is not None else [
-            (markdown.count("\n", 0, start), cite_ids(items))
-            for start, items in cite_spans(markdown)]
+        known = known_citations(markdown)
+        cited = known if known is not None else find_citations(markdown)
         for offset, ids in cited:
             for source_id in ids:
                 source = self.library.get("source", source_id, file=filename,
                                           line=first_line + offset)
                 draft.used.setdefault("source", []).append(source.id)
-        if known is not None:
-            _CHECKED.move_to_end(markdown)
-            return
-        self._refuse_heading_notes(markdown, filename, first_line)
-        _CHECKED[markdown] = cited
-        if len(_CHECKED) > _CHECKED_SIZE:
-            _CHECKED.popitem(last=False)
-
-    @staticmethod
-    def _refuse_heading_notes(markdown: str, filename: str, first_line: int) -> None:
-        """A note in a heading would be a note reference in the heading: refuse it."""
-        lines = markdown.split("\n")
-        for number, text in enumerate(lines):
-            setext = number + 1 < len(lines) and _UNDERLINE.match(lines[number + 1])
-            if (_HEADING.match(text) or setext) and (cite_spans(text) or "^[" in text):
-                raise LettersmithError(
-                    "a heading cannot carry a citation or a note (Word and pandoc would "
-                    "put a note reference in the heading)",
-                    file=filename, line=first_line + number,
-                    hint="move the citation into the paragraph below the heading")
+        if known is None:
+            refuse_heading_notes(markdown, filename, first_line)
+            remember_citations(markdown, cited)
 
     def render_block(self, block: Block, brief: Brief, base: dict[str, Any], draft: Draft,
                      n: int = 0) -> str:
@@ -292,7 +234,7 @@ class Renderer:
         if block.kind == "heading":
             text = self._inline_template(str(block.value), brief_file, block.line - 1, context, draft)
             heading = "#" * max(1, min(block.level, 6)) + " " + text.replace("\n", " ")
-            self._refuse_heading_notes(heading, brief_file, block.line)
+            refuse_heading_notes(heading, brief_file, block.line)
             return heading, None, ""
         if block.kind == "quote":
             item = self.library.get("quote", str(block.value), file=brief_file, line=block.line)
