@@ -116,8 +116,9 @@ class NotesWriter:
         A note written before in this process with the same id and content (a merge
         writes the same notes into every letter) is copied from its first writing,
         after asking for the same styles and links again, in the same order, so the
-        styles and relationships parts come out the same; a note with a list (its
-        numbering is the letter's) is always written afresh."""
+        styles and relationships parts come out the same; it is written afresh when a
+        style or link gets another id here (another letterhead, other links before
+        it), and always when it holds a list (its numbering is the letter's)."""
         note_id = note.number if note.number > 0 else 1
         while note_id in self._taken:
             note_id += 1
@@ -126,10 +127,9 @@ class NotesWriter:
             else (self.kind, note_id, repr(note.blocks))
         known = _WRITTEN.get(key) if key is not None else None
         if known is not None:
-            written, names, links = known
-            for name in names:
-                ctx.styles.id(name)
-            if all(link_rid(ctx, self.part, url) == rid for url, rid in links):
+            written, styles_used, links = known
+            if all(ctx.styles.id(name) == sid for name, sid in styles_used) \
+                    and all(link_rid(ctx, self.part, url) == rid for url, rid in links):
                 _WRITTEN.move_to_end(key)
                 self.root.append(copy.deepcopy(written))
                 return note_id
@@ -137,11 +137,11 @@ class NotesWriter:
         ctx.link_trace = []
         try:
             elm = self._write(note, note_id, ctx)
-            names, links = ctx.styles.names, ctx.link_trace  # type: ignore[attr-defined]
+            styles_used, links = ctx.styles.used, ctx.link_trace  # type: ignore[attr-defined]
         finally:
             ctx.styles, ctx.link_trace = styles, None
         if key is not None:
-            _WRITTEN[key] = (copy.deepcopy(elm), tuple(names), tuple(links))
+            _WRITTEN[key] = (copy.deepcopy(elm), tuple(styles_used), tuple(links))
             if len(_WRITTEN) > _WRITTEN_SIZE:
                 _WRITTEN.popitem(last=False)
         self.root.append(elm)
@@ -170,22 +170,24 @@ class NotesWriter:
 
 
 class _StyleTrace:
-    """A letter's style map that also lists the style names asked for, in order."""
+    """A letter's style map that also lists the styles asked for (name, id), in order."""
 
     def __init__(self, styles: StyleMap) -> None:
         self._styles = styles
-        self.names: list[str] = []
+        self.used: list[tuple[str, str]] = []
 
     def id(self, name: str) -> str:
-        self.names.append(name)
-        return self._styles.id(name)
+        found = self._styles.id(name)
+        self.used.append((name, found))
+        return found
 
     def __getattr__(self, name: str):  # has(), replace(): as the style map
         return getattr(self._styles, name)
 
 
-# Notes written in this process: (kind, id, content) -> (element, style names, links).
-_WRITTEN: OrderedDict[tuple[str, int, str], tuple[etree._Element, tuple[str, ...],
+# Notes written in this process: (kind, id, content) -> (element, (style name, id) and
+# (url, rId) pairs it used, in order).
+_WRITTEN: OrderedDict[tuple[str, int, str], tuple[etree._Element, tuple[tuple[str, str], ...],
                                                    tuple[tuple[str, str], ...]]] = OrderedDict()
 _WRITTEN_SIZE = 256  # bounded, so a long merge's memory stays flat
 
