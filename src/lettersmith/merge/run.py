@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -119,13 +120,20 @@ def run_batches(settings: letters.Settings, tasks: list[letters.Task], jobs: int
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                             initializer=letters.init, initargs=(settings,)) as pool:
-        futures = [pool.submit(letters.run_batch, batch) for batch in batches(tasks, jobs)]
-        for future in as_completed(futures):
-            done = future.result()
-            progress(len(done))
-            yield from done
+    # What the workers inherit (modules, brief, library) is left out of the garbage
+    # collector's passes: a pass no longer writes to every inherited object, which
+    # copied the pages holding them into each worker (2-3% of a merge's CPU).
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=letters.init, initargs=(settings,)) as pool:
+            futures = [pool.submit(letters.run_batch, batch) for batch in batches(tasks, jobs)]
+            for future in as_completed(futures):
+                done = future.result()
+                progress(len(done))
+                yield from done
+    finally:
+        gc.unfreeze()
 
 
 def merge(brief_path: Path, recipients: str, opts: Options, *, show_progress: bool) -> Result:
