@@ -7,6 +7,7 @@ entries get a fixed timestamp, so the same letter gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import posixpath
@@ -111,8 +112,13 @@ def content_hash(entries: dict[str, bytes], skip: str) -> str:
 
 def _custom_part_name(entries: dict[str, bytes]) -> str | None:
     rels = entries.get("_rels/.rels")
-    if rels is None:
-        return None
+    return None if rels is None else _custom_target(rels)
+
+
+@functools.lru_cache(maxsize=16)
+def _custom_target(rels: bytes) -> str | None:
+    """The custom properties part the package relationships name (the same bytes for
+    every letter of a merge: parsed once)."""
     for rel in etree.fromstring(rels).iterfind(f"{{{_PR}}}Relationship"):
         if rel.get("Type") == _RT_CUSTOM and rel.get("TargetMode") != "External":
             return posixpath.normpath(rel.get("Target", "").lstrip("/"))
@@ -126,13 +132,9 @@ def _custom_xml(existing: bytes | None, value: str, extra: dict[str, str] | None
     """Custom properties with ``lettersmith-hash`` set to ``value`` (others kept).
 
     ``extra`` sets text properties (e.g. the full keywords) before the hash."""
-    props: list[tuple[str, str]] = []  # (name, inner xml)
     extra = extra or {}
-    if existing:
-        for prop in _parse(existing):
-            name = prop.get("name", "")
-            if name != HASH_PROPERTY and name not in extra and len(prop):
-                props.append((name, etree.tostring(prop[0], encoding="unicode")))
+    props = [(name, inner) for name, inner in (_kept_properties(existing) if existing else ())
+             if name not in extra]  # (name, inner xml)
     props.extend((k, f"<vt:lpwstr>{escape(v, quote=False)}</vt:lpwstr>") for k, v in extra.items())
     props.append((HASH_PROPERTY, f"<vt:lpwstr>{escape(value, quote=False)}</vt:lpwstr>"))
     body = "".join(
@@ -140,6 +142,14 @@ def _custom_xml(existing: bytes | None, value: str, extra: dict[str, str] | None
         for pid, (name, inner) in enumerate(props, start=2))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<Properties xmlns="{_CP}" xmlns:vt="{_VT}">{body}</Properties>').encode()
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_properties(existing: bytes) -> tuple[tuple[str, str], ...]:
+    """(name, inner xml) of every custom property but the hash (parsed once per text)."""
+    return tuple((prop.get("name", ""), etree.tostring(prop[0], encoding="unicode"))
+                 for prop in _parse(existing)
+                 if prop.get("name", "") != HASH_PROPERTY and len(prop))
 
 
 def _add_custom_part(entries: dict[str, bytes]) -> str:
