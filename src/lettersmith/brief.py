@@ -10,7 +10,7 @@ from typing import Any
 from .errors import LettersmithError, suggest
 from .library import ID_RE
 from .safefiles import MAX_TEXT, decode_utf8, read_bytes
-from .yamlfile import LineDict, LineList, load_yaml
+from .yamlfile import LineDict, LineList, YamlFields, load_yaml
 
 # key: (accepted Python types, what to tell the user)
 TOP_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -90,7 +90,7 @@ class Block:
 
 
 @dataclass
-class Brief:
+class Brief(YamlFields):
     path: Path
     data: LineDict
     body: list[Block] = field(default_factory=list)
@@ -98,12 +98,6 @@ class Brief:
     @property
     def name(self) -> str:
         return self.path.stem
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def line(self, key: str) -> int:
-        return self.data.line_of(key)
 
     @property
     def date(self) -> dt.date:

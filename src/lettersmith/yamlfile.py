@@ -30,6 +30,18 @@ class LineDict(dict):
         return getattr(self, "lines", {}).get(key, self.line)
 
 
+class YamlFields:
+    """``get`` and ``line`` over an object's YAML mapping, ``self.data``."""
+
+    data: LineDict
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key)
+
+
 class LineList(list):
     """A sequence with the source line of itself (``line``) and of each item (``lines``)."""
 

@@ -9,23 +9,17 @@ from typing import Any
 from ..brief import (LETTER_QUOTE_KEYS, PRESS_ITEM_KEYS, PRESS_ITEM_KINDS, PRESS_KEYS,
                      PRESS_SIGNER_KEYS, Brief)
 from ..errors import LettersmithError, suggest
-from ..yamlfile import LineDict
+from ..yamlfile import LineDict, YamlFields
 
 
 @dataclass
-class Press:
+class Press(YamlFields):
     """The ``press:`` mapping of a brief, validated; ``data`` keeps its lines."""
 
     brief: Brief
     data: LineDict
     items: list[LineDict] = field(default_factory=list)
     letter_quotes: list[LineDict] = field(default_factory=list)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def line(self, key: str) -> int:
-        return self.data.line_of(key)
 
     @property
     def date(self) -> dt.date:
