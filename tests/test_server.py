@@ -290,6 +290,8 @@ def test_new_code_on_disk_retires_the_server(own: dict[str, str], tmp_path: Path
     assert _wait_for(lambda: not running(first["pid"]), seconds=10)  # the old one stopped
     assert b"CHANGED." in lettersmith("snippets", "--help", cwd=work, env=env).stdout
     assert served(env) == 1
+    lettersmith("server", "stop", cwd=work, env=env)  # this installation's server (own's
+    # clean-up asks the other one)
 
 
 def test_ctrl_c_reaches_the_command(runtime: dict[str, str], tmp_path: Path) -> None:

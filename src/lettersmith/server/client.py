@@ -78,7 +78,8 @@ def _run(sock, argv: list[str], prog: str) -> int | None:  # type: ignore[no-unt
         fds = array.array("i", [0, 1, 2, cwd]).tobytes()
         data = request.encode()
         sent = sock.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
-        sock.sendall(data[sent:])  # a stream socket may take a large request in parts
+        if sent < len(data):  # a stream socket may take a large request in parts (and
+            sock.sendall(data[sent:])  # sending nothing to a server that answered fails)
     except OSError:
         return None
     finally:
