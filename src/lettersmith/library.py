@@ -305,17 +305,20 @@ def load_ahead(root: Path) -> Library:
 
 
 def files_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Path, modification time and size of every file under ``root/snippets``."""
+    """Path, modification time and size of every file under ``root/snippets`` and
+    ``root/templates`` (a template added there hides a shipped one, which Jinja's
+    cache of the shipped one would not notice)."""
     found = []
-    for folder, dirs, files in os.walk(root / "snippets"):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            found.append((path, info.st_mtime_ns, info.st_size))
+    for top in (root / "snippets", root / "templates"):
+        for folder, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                found.append((path, info.st_mtime_ns, info.st_size))
     return tuple(found)
 
 
