@@ -72,10 +72,11 @@ def stamp(files: list[Path], packages: tuple[str, ...] = ()) -> list[str] | None
 
 
 def prune(folder: Path, keep: int, suffix: str) -> None:
-    """Remove the oldest entries beyond ``keep``."""
+    """Remove the oldest entries beyond ``keep``, once there are a quarter more (so a
+    full cache is listed on each write, but sorted by age only now and then)."""
     try:
         entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
-        if len(entries) <= keep:
+        if len(entries) <= keep + keep // 4:
             return
         entries.sort(key=lambda e: e.stat().st_mtime_ns)
         for old in entries[:-keep]:
