@@ -292,11 +292,13 @@ def load_library(root: Path) -> Library:
     return _CACHE[key]
 
 
-def load_ahead(root: Path) -> Library:
+def load_ahead(root: Path, stamp: tuple[tuple[str, int, int], ...] | None = None) -> Library:
     """Load (or keep) the library in a process that forks others (the server), for
-    them to check and use (:func:`load_library`)."""
+    them to check and use (:func:`load_library`); ``stamp``: its :func:`files_stamp`
+    when the caller has just taken it."""
     key = root.resolve()
-    stamp = files_stamp(key)  # before reading: a file changed meanwhile reads as changed
+    if stamp is None:  # taken before reading: a file changed meanwhile reads as changed
+        stamp = files_stamp(key)
     if _AHEAD.get(key, ((), 0))[0] != stamp:
         _CACHE.pop(key, None)
     library = _CACHE[key] = _CACHE.get(key) or Library(key)

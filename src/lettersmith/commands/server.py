@@ -68,8 +68,7 @@ def _usable() -> None:
     if not paths.enabled():
         raise LettersmithError("the server is turned off", hint="unset LETTERSMITH_SERVER "
                                "(it is 0/off), or run commands without a server")
-    folder = paths.runtime_dir()
-    if not folder or not paths.socket_path(folder):
+    if not paths.runtime_dir():
         raise LettersmithError("no private folder for the server's socket",
                                hint="set XDG_RUNTIME_DIR or TMPDIR to a folder only you can "
                                     "use, with a short path")

@@ -28,14 +28,13 @@ def forward(argv: list[str], prog: str) -> int | None:
     if not paths.enabled() or subcommand(argv) in LOCAL_COMMANDS:
         return None
     folder = paths.runtime_dir()
-    where = folder and paths.socket_path(folder)
-    if not where:
+    if not folder:
         return None
     import _socket
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     global no_server
     try:
-        sock.connect(where)
+        sock.connect(paths.path(folder, "sock"))
     except OSError:
         sock.close()
         no_server = True
@@ -138,7 +137,7 @@ def start_in_background(force: bool = False) -> None:
     """Start a server for the next command (its imports then cost that one nothing);
     unless ``force``, not when one failed to start within the hour."""
     folder = paths.runtime_dir()
-    if not folder or not paths.socket_path(folder) or (_failed_lately(folder) and not force):
+    if not folder or (_failed_lately(folder) and not force):
         return
     import subprocess
     try:

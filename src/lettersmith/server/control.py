@@ -13,13 +13,12 @@ from .protocol import Request
 def ask(kind: str) -> Any | None:
     """Send a ``stop`` or ``status`` request; the answer, or None when no server runs."""
     folder = paths.runtime_dir()
-    where = folder and paths.socket_path(folder)
-    if not where:
+    if not folder:
         return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(5)
-            sock.connect(where)
+            sock.connect(paths.path(folder, "sock"))
             sock.sendall(Request(kind).encode())
             line = sock.makefile("rb").readline()
     except OSError:

@@ -58,7 +58,7 @@ def code_stamps() -> dict[str, int]:
 class Server:
     def __init__(self, folder: str) -> None:
         self.folder = folder
-        self.where = paths.socket_path(folder) or ""
+        self.where = paths.path(folder, "sock")
         self.children: dict[int, tuple[socket.socket, int]] = {}  # pid -> caller, hints pipe
         self.ahead: dict[str, object] = {}  # brief -> its letterhead and library's files then
         self.stopping = False
@@ -234,14 +234,15 @@ class Server:
         from ..library import files_stamp
         for entry in built[:2]:
             library = entry.get("library")
-            stamp = (entry.get("letterhead"), files_stamp(Path(library)) if library else ())
+            files = files_stamp(Path(library)) if library else ()
+            stamp = (entry.get("letterhead"), files)
             if self.ahead.get(str(entry["brief"])) == stamp:
                 continue
             if len(self.ahead) > 64:
                 self.ahead.clear()
             self.ahead[str(entry["brief"])] = stamp
             try:
-                hints.build_ahead(entry)
+                hints.build_ahead(entry, files)
             except Exception:
                 pass
 
@@ -286,7 +287,7 @@ def _write_json(path: str, data: dict) -> None:  # type: ignore[type-arg]
 def serve() -> int:
     """Run a server for this installation unless one runs already (exit 0 either way)."""
     folder = paths.runtime_dir()
-    if not folder or not paths.socket_path(folder):
+    if not folder:
         return 1
     lock = open(paths.path(folder, "lock"), "a")
     deadline = time.monotonic() + 10  # a stale server may still be finishing its workers

@@ -40,16 +40,17 @@ def receive(data: bytes) -> list[dict[str, str | None]]:
     return found
 
 
-def build_ahead(entry: dict[str, str | None]) -> None:
-    """Build the letter in memory (no file, no history) so its library, templates and
-    letterhead are loaded in the server; any failure just leaves them unloaded."""
+def build_ahead(entry: dict[str, str | None], stamp: tuple[tuple[str, int, int], ...]) -> None:
+    """Build the letter in memory (no file, no history) so its library (whose files'
+    ``stamp`` was just taken), templates and letterhead are loaded in the server; any
+    failure just leaves them unloaded."""
     from ..build import build_letter
     from ..library import load_ahead
     from ..output import render
 
     library = entry.get("library")
     if library:
-        load_ahead(Path(library))
+        load_ahead(Path(library), stamp)
     letter = build_letter(Path(str(entry["brief"])), Path(library) if library else None)
     head = entry.get("letterhead")
     render(letter.doc, "docx", letterhead=Path(head) if head else letter.brief.letterhead)

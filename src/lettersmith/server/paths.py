@@ -32,8 +32,9 @@ def idle_seconds() -> float:
 
 
 def runtime_dir() -> str | None:
-    """A folder only this user can use: ``$XDG_RUNTIME_DIR/lettersmith``, else
-    ``$TMPDIR/lettersmith-UID``; None when neither is safe (then no server)."""
+    """A folder only this user can use, short enough for a Unix socket's path:
+    ``$XDG_RUNTIME_DIR/lettersmith``, else ``$TMPDIR/lettersmith-UID``; None when
+    neither will do (then no server)."""
     if not hasattr(os, "getuid"):
         return None
     uid = os.getuid()
@@ -42,6 +43,8 @@ def runtime_dir() -> str | None:
         candidates.append(os.path.join(os.environ["XDG_RUNTIME_DIR"], "lettersmith"))
     candidates.append(os.path.join(os.environ.get("TMPDIR") or "/tmp", f"lettersmith-{uid}"))
     for folder in candidates:
+        if len(os.fsencode(path(folder, "sock"))) >= 100:
+            continue
         try:
             os.mkdir(folder, 0o700)
         except FileExistsError:
@@ -64,11 +67,5 @@ def key() -> str:
 
 
 def path(folder: str, suffix: str) -> str:
-    """``sock`` (the socket), ``lock``, ``json`` (pid and start time), ``log``."""
+    """``sock`` (the socket), ``lock``, ``json`` (pid and start time), ``failed``."""
     return os.path.join(folder, f"server-{key()}.{suffix}")
-
-
-def socket_path(folder: str) -> str | None:
-    """The socket's path, or None when it is too long for a Unix socket."""
-    found = path(folder, "sock")
-    return found if len(os.fsencode(found)) < 100 else None

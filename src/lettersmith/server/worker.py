@@ -16,7 +16,8 @@ def run(request: Request, fds: list[int], hints_fd: int) -> NoReturn:
     try:
         become_caller(request, fds)
         from ..entry import run_here
-        code = run_here(request.prog)
+        run_here(request.prog)  # click ends with SystemExit; returning is success
+        code = 0
     except SystemExit as done:
         code = exit_code(done.code)
     except BaseException as err:  # never a traceback on the caller's terminal
